@@ -1,0 +1,46 @@
+"""cablemap: undersea cables, their landing stations and the carriers behind them.
+
+The public API is imported lazily, so that ``import cablemap`` (and the command line)
+stays fast and only pays for geopandas when tables are actually built::
+
+    import cablemap
+    ds = cablemap.load_dataset()            # the current snapshot (fetched on first use)
+    ds.cables, ds.stations, ds.landings     # GeoDataFrames / DataFrame
+    cablemap.fetch_snapshot("open")         # refresh the cache from a source
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Dataset": "cablemap.dataset.load",
+    "load_dataset": "cablemap.dataset.load",
+    "fetch_snapshot": "cablemap.fetch",
+    "import_snapshot": "cablemap.fetch",
+    "FetchResult": "cablemap.fetch",
+    "SnapshotStore": "cablemap.snapshot",
+    "SnapshotInfo": "cablemap.snapshot",
+    "Settings": "cablemap.config",
+    "settings_from_env": "cablemap.config",
+    "CablemapError": "cablemap.errors",
+    "DataError": "cablemap.errors",
+    "UserError": "cablemap.errors",
+    "NetworkError": "cablemap.errors",
+    "CacheError": "cablemap.errors",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'cablemap' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

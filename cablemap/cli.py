@@ -1,0 +1,254 @@
+"""The command line: a thin layer over the public API, with no logic of its own.
+
+Every error the user can cause ends as one line on stderr and a distinct exit status
+(see :mod:`cablemap.errors`), never a traceback. Heavy libraries are imported inside the
+commands that need them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cablemap import __version__
+from cablemap.errors import INTERRUPTED_EXIT_CODE, CablemapError
+
+FORMAT = click.Choice(["table", "json"])
+
+
+class Context:
+    """What the global options decided, handed to every command."""
+
+    def __init__(self, data: Path | None, strict: bool, quiet: bool) -> None:
+        self.data = data
+        self.strict = strict
+        self.quiet = quiet
+
+    def settings(self) -> Any:
+        """Settings from the environment with the global options applied."""
+        from cablemap.config import settings_from_env
+
+        return settings_from_env(data_path=self.data)
+
+    def report_warnings(self, warnings: Sequence[Any]) -> None:
+        """Print a count of skipped records, by kind, and the first one, to stderr."""
+        if self.quiet or not warnings:
+            return
+        kinds: dict[str, int] = {}
+        for warning in warnings:
+            kinds[warning.kind] = kinds.get(warning.kind, 0) + 1
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        click.echo(
+            f"cablemap: warning: {len(warnings)} records skipped ({summary}); first: {warnings[0]}",
+            err=True,
+        )
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cablemap")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    envvar="CABLEMAP_DATA",
+    help="Load this v3/v2 directory or .zip/.tar.gz directly (no import). Env: CABLEMAP_DATA.",
+)
+@click.option("--strict", is_flag=True, help="Fail on any bad record instead of skipping it.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
+@click.pass_context
+def cli(ctx: click.Context, data: Path | None, strict: bool, quiet: bool) -> None:
+    """Map undersea cables, their landing stations and the carriers behind them."""
+    ctx.obj = Context(data, strict, quiet)
+
+
+@cli.group()
+def data() -> None:
+    """Fetch, import, list and inspect data snapshots."""
+
+
+@data.command("fetch")
+@click.option(
+    "--source",
+    default=None,
+    help="open (default), telegeography, an https:// root, a directory or an archive.",
+)
+@pass_context
+def data_fetch(ctx: Context, source: str | None) -> None:
+    """Download a source into a new snapshot and make it current."""
+    from cablemap.fetch import fetch_snapshot
+
+    result = fetch_snapshot(source, settings=ctx.settings())
+    _report_fetch(ctx, result)
+
+
+@data.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@pass_context
+def data_import(ctx: Context, path: Path) -> None:
+    """Store a local v3/v2 directory or archive as a new snapshot."""
+    from cablemap.fetch import import_snapshot
+
+    _report_fetch(ctx, import_snapshot(path, settings=ctx.settings()))
+
+
+def _report_fetch(ctx: Context, result: Any) -> None:
+    ctx.report_warnings(result.warnings)
+    info = result.snapshot
+    counts = info.counts
+    state = "stored new snapshot" if result.changed else "unchanged; using stored snapshot"
+    click.echo(
+        f"{state} {info.id} ({info.manifest['layout']}, {counts['cables']} cables, "
+        f"{counts['landing_points']} landing points) from {result.source.location}"
+    )
+    if result.revalidated:
+        click.echo(
+            f"{result.revalidated} files unchanged on the server (revalidated, not re-downloaded)"
+        )
+    if result.source.terms:
+        click.echo(f"terms: {result.source.terms}")
+
+
+@data.command("list")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@pass_context
+def data_list(ctx: Context, fmt: str) -> None:
+    """List stored snapshots; the current one is marked with *."""
+    from cablemap.snapshot import SnapshotStore
+
+    store = SnapshotStore(ctx.settings().cache_dir)
+    current = store.current()
+    rows = [
+        {
+            "id": info.id,
+            "current": current is not None and info.id == current.id,
+            "fetched_at": info.fetched_at,
+            "layout": info.manifest["layout"],
+            "source": info.manifest["source"]["name"] or info.manifest["source"]["location"],
+            **info.counts,
+        }
+        for info in store.list()
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+    elif not rows:
+        click.echo("no snapshots yet: run `cablemap data fetch` or `cablemap data import PATH`")
+    else:
+        for row in rows:
+            mark = "*" if row["current"] else " "
+            click.echo(
+                f"{mark} {row['id']}  {row['fetched_at']}  {row['layout']}  "
+                f"{row['cables']} cables  {row['landing_points']} landing points  {row['source']}"
+            )
+
+
+@data.command("info")
+@click.argument("snapshot_id", required=False)
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@pass_context
+def data_info(ctx: Context, snapshot_id: str | None, fmt: str) -> None:
+    """Describe the data in use (or the snapshot SNAPSHOT_ID): source, time and counts."""
+    info = _describe(ctx, snapshot_id)
+    if fmt == "json":
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(f"snapshot:        {info['snapshot']}")
+    click.echo(f"source:          {info['source']['name'] or info['source']['location']}")
+    click.echo(f"layout:          {info['layout']}")
+    click.echo(f"fetched at:      {info['fetched_at'] or '(loaded directly, not stored)'}")
+    for key, value in info["counts"].items():
+        click.echo(f"{key.replace('_', ' ') + ':':<17}{value}")
+    click.echo(f"records skipped: {info['warnings']['total']}")
+
+
+def _describe(ctx: Context, snapshot_id: str | None) -> dict[str, Any]:
+    from cablemap.snapshot import SnapshotStore
+
+    settings = ctx.settings()
+    if snapshot_id is None and settings.data_path is None:
+        store = SnapshotStore(settings.cache_dir)
+        if store.current() is None:
+            _load_raw(ctx)  # first use: fetches the default source
+        snapshot = store.current()
+        assert snapshot is not None
+        snapshot_id = snapshot.id
+    if snapshot_id is not None:
+        manifest = SnapshotStore(settings.cache_dir).get(snapshot_id).manifest
+        return {
+            "snapshot": snapshot_id,
+            **{k: manifest[k] for k in ("source", "layout", "fetched_at", "counts", "warnings")},
+        }
+    from cablemap.dataset.summary import summarize
+
+    raw, label = _load_raw(ctx)
+    summary = summarize(raw)
+    location = str(Path(str(settings.data_path)).expanduser().resolve())
+    kind = "directory" if Path(location).is_dir() else "archive"
+    return {
+        "snapshot": label,
+        "source": {"kind": kind, "location": location, "name": None},
+        "layout": raw.layout,
+        "fetched_at": None,
+        "counts": summary["counts"],
+        "warnings": summary["warnings"],
+    }
+
+
+def _load_raw(ctx: Context) -> Any:
+    from cablemap.dataset.load import load_raw
+    from cablemap.errors import DataError
+
+    raw, label = load_raw(settings=ctx.settings())
+    if ctx.strict and raw.warnings:
+        raise DataError(f"{raw.warnings[0]} (and {len(raw.warnings) - 1} more problems)")
+    ctx.report_warnings(raw.warnings)
+    return raw, label
+
+
+@data.command("use")
+@click.argument("snapshot_id")
+@pass_context
+def data_use(ctx: Context, snapshot_id: str) -> None:
+    """Make the stored snapshot SNAPSHOT_ID the current one."""
+    from cablemap.snapshot import SnapshotStore
+
+    info = SnapshotStore(ctx.settings().cache_dir).use(snapshot_id)
+    click.echo(f"current snapshot: {info.id} (fetched {info.fetched_at})")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line and exit with the status of what happened."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="cablemap",
+            standalone_mode=False,
+        )
+    except CablemapError as exc:
+        click.echo(f"cablemap: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("cablemap: interrupted; nothing was changed", err=True)
+        sys.exit(INTERRUPTED_EXIT_CODE)
+    except Exception as exc:  # a bug: one line, with a way to get the details
+        if os.environ.get("CABLEMAP_DEBUG"):
+            raise
+        click.echo(
+            f"cablemap: internal error: {type(exc).__name__}: {exc} (this is a bug; rerun with "
+            "CABLEMAP_DEBUG=1 for the traceback and report it)",
+            err=True,
+        )
+        sys.exit(1)
+    sys.exit(0)

@@ -1,0 +1,1 @@
+"""v3 and v2 readers -> validated tables; country names -> ISO codes."""

@@ -1,0 +1,136 @@
+"""Load the dataset: from a path given directly, or from the current snapshot."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cablemap.config import Settings, settings_from_env
+from cablemap.dataset.read import directory_getter, read_root
+from cablemap.dataset.records import DataWarning, RawData
+from cablemap.dataset.summary import summarize
+from cablemap.errors import DataError, UserError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated tables of one snapshot (or one directly loaded root).
+
+    Attributes
+    ----------
+    cables
+        GeoDataFrame (EPSG:4326): ``id``, ``name``, ``owners`` (list), ``suppliers``
+        (list), ``rfs_year``, ``planned``, ``length_km`` (stated, may be missing), ``url``,
+        ``notes``, ``geometry`` (MultiLineString).
+    stations
+        GeoDataFrame (EPSG:4326): ``id``, ``name``, ``city``, ``country_iso2``,
+        ``country_iso3``, ``country_name``, ``country_label`` (as the data wrote it),
+        ``is_tbd``, ``geometry`` (Point).
+    landings
+        DataFrame of ``(cable_id, station_id)`` pairs.
+    snapshot_id
+        The snapshot's id, or ``"direct:<path>"`` for a root loaded directly.
+    layout
+        ``"v3"`` or ``"v2"``.
+    warnings
+        Records skipped while reading, and why.
+    """
+
+    cables: gpd.GeoDataFrame
+    stations: gpd.GeoDataFrame
+    landings: pd.DataFrame
+    snapshot_id: str
+    layout: str
+    warnings: tuple[DataWarning, ...]
+    summary: dict[str, Any]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Counts of cables, landing points, cable-landings and countries."""
+        return dict(self.summary["counts"])
+
+
+def load_raw(
+    path: str | Path | None = None, *, settings: Settings | None = None
+) -> tuple[RawData, str]:
+    """Read the records (no tables) and say where they came from.
+
+    Order of precedence: ``path``, the ``data_path`` setting (``--data`` /
+    ``CABLEMAP_DATA``), the current snapshot; with none of them, the default source is
+    fetched first (first use).
+    """
+    settings = settings or settings_from_env()
+    direct = path if path is not None else settings.data_path
+    if direct is not None:
+        return _read_direct(Path(direct).expanduser(), settings), f"direct:{direct}"
+    from cablemap.snapshot import SnapshotStore
+
+    current = SnapshotStore(settings.cache_dir).current()
+    if current is None:
+        from cablemap.fetch import fetch_snapshot
+
+        print(
+            f"cablemap: no data yet: fetching '{settings.source}' into {settings.cache_dir} "
+            "(first use; set CABLEMAP_DATA or --data to use a local copy instead)",
+            file=sys.stderr,
+        )
+        current = fetch_snapshot(settings=settings).snapshot
+    return read_root(directory_getter(current.files_dir)), current.id
+
+
+def load_dataset(
+    path: str | Path | None = None, *, settings: Settings | None = None, strict: bool = False
+) -> Dataset:
+    """Load the validated dataset as GeoDataFrames.
+
+    Parameters
+    ----------
+    path
+        A v3/v2 root directory or archive to load directly; default: see :func:`load_raw`.
+    settings
+        Settings to use; default: from the environment.
+    strict
+        Raise a :class:`DataError` instead of skipping bad records with warnings.
+
+    Returns
+    -------
+    Dataset
+        Cables, stations and cable-landings, with the snapshot id and any warnings.
+    """
+    from cablemap.dataset.tables import cables_table, landings_table, stations_table
+
+    raw, snapshot_id = load_raw(path, settings=settings)
+    if strict and raw.warnings:
+        raise DataError(f"{raw.warnings[0]} (and {len(raw.warnings) - 1} more problems)")
+    return Dataset(
+        cables=cables_table(raw),
+        stations=stations_table(raw),
+        landings=landings_table(raw),
+        snapshot_id=snapshot_id,
+        layout=raw.layout,
+        warnings=tuple(raw.warnings),
+        summary=summarize(raw),
+    )
+
+
+def _read_direct(path: Path, settings: Settings) -> RawData:
+    from cablemap.sources.files import ArchiveReader, find_layout_root, is_archive
+
+    if path.is_dir():
+        return read_root(directory_getter(find_layout_root(path, label=str(path))))
+    if path.is_file() and is_archive(path):
+        reader = ArchiveReader(path, max_bytes=settings.max_response_bytes)
+        try:
+            return read_root(directory_getter(reader.root))
+        finally:
+            reader.close()
+    raise UserError(
+        f"data path {str(path)!r} is not a directory or a .zip/.tar.gz archive; "
+        "check --data / CABLEMAP_DATA"
+    )

@@ -1,0 +1,297 @@
+"""Read a v3 or v2 root into layout-free records, validating as it goes.
+
+Structural problems stop the read with a :class:`~cablemap.errors.DataError` naming the
+file: a file that is missing or not valid JSON, an index file of the wrong shape, an
+unsafe cable id. A single bad record is skipped with a :class:`DataWarning` naming the
+file, the record and the field: a missing required field, an empty or out-of-range
+geometry, a duplicate id, a landing at an unknown landing point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from cablemap.dataset.countries import (
+    locate_special_region,
+    resolve_country,
+    split_city_country,
+    strip_country_suffix,
+)
+from cablemap.dataset.geojson import read_lines, read_point
+from cablemap.dataset.layouts import CableDetail, feature_id_key, read_cable_detail
+from cablemap.dataset.records import (
+    CableRecord,
+    Coordinates,
+    DataWarning,
+    RawData,
+    StationRecord,
+    parse_bool,
+    text_or_none,
+)
+from cablemap.errors import DataError
+from cablemap.sources.layout import (
+    CABLE_GEO,
+    CABLE_INDEX,
+    LANDING_POINT_GEO,
+    Layout,
+    cable_detail_path,
+    cable_ids_from_geo,
+    cable_ids_from_index,
+    detect_layout,
+    is_slug,
+    require_slug,
+)
+
+FileGetter = Callable[[str], bytes | None]
+"""Returns a file's bytes by its path relative to the root, or ``None`` if it is absent."""
+
+
+def directory_getter(root: Path) -> FileGetter:
+    """A :data:`FileGetter` reading files below a directory."""
+
+    def get(relpath: str) -> bytes | None:
+        try:
+            return (root / relpath).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise DataError(f"{root / relpath}: cannot read ({exc})") from exc
+
+    return get
+
+
+def parse_json(content: bytes | None, file: str) -> Any:
+    """Parse one JSON file, or raise a :class:`DataError` naming it and the position."""
+    if content is None:
+        raise DataError(f"{file}: required file is missing from the source")
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError as exc:
+        raise DataError(f"{file}: malformed JSON ({exc}); re-fetch or fix the file") from exc
+
+
+def read_root(get: FileGetter) -> RawData:
+    """Read every file of one root into :class:`RawData`.
+
+    Parameters
+    ----------
+    get
+        Returns the bytes of a file by its relative path (``None`` when absent).
+
+    Returns
+    -------
+    RawData
+        Cables, stations (countries resolved) and drawn lines, plus the warnings.
+    """
+    warnings: list[DataWarning] = []
+    cable_geo = parse_json(get(CABLE_GEO), CABLE_GEO)
+    layout = detect_layout(cable_geo)
+    cable_ids = cable_ids_from_geo(cable_geo, layout)
+    _cross_check_index(get, cable_ids, warnings)
+    landing_geo = parse_json(get(LANDING_POINT_GEO), LANDING_POINT_GEO)
+    stations = _read_stations(landing_geo, layout, warnings)
+    data_year = _data_year(get)
+    details: dict[str, CableDetail] = {}
+    for cable_id in cable_ids:
+        file = cable_detail_path(cable_id)
+        detail = read_cable_detail(
+            parse_json(get(file), file),
+            layout=layout,
+            file=file,
+            cable_id=cable_id,
+            data_year=data_year,
+            warnings=warnings,
+        )
+        if detail is not None:
+            details[cable_id] = detail
+    lines = _read_cable_lines(cable_geo, layout, warnings)
+    cables = _link_cables(details, lines, stations, warnings)
+    _resolve_station_countries(stations, details, warnings)
+    return RawData(
+        layout=layout,
+        cables=cables,
+        stations=list(stations.values()),
+        lines={cable.id: lines[cable.id] for cable in cables},
+        warnings=warnings,
+        counts_read={
+            "cable_details": len(cable_ids),
+            "cable_features": len(cable_geo["features"]),
+            "landing_point_features": len(landing_geo["features"]),
+        },
+    )
+
+
+def _cross_check_index(get: FileGetter, cable_ids: list[str], warnings: list[DataWarning]) -> None:
+    """Warn about cables ``cable/all.json`` lists that are not drawn (and so not loaded)."""
+    content = get(CABLE_INDEX)
+    if content is None:
+        return
+    drawn = set(cable_ids)
+    for cable_id in cable_ids_from_index(parse_json(content, CABLE_INDEX)):
+        if cable_id not in drawn:
+            warnings.append(
+                DataWarning(
+                    "unknown-reference",
+                    CABLE_INDEX,
+                    f"cable {cable_id!r}",
+                    "id",
+                    f"listed, but not drawn in {CABLE_GEO}; cable skipped",
+                )
+            )
+
+
+def _features(doc: Any, file: str) -> list[Any]:
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list):
+        raise DataError(f"{file}: not a GeoJSON FeatureCollection (no 'features' list)")
+    return features
+
+
+def _read_stations(
+    doc: Any, layout: Layout, warnings: list[DataWarning]
+) -> dict[str, StationRecord]:
+    key = feature_id_key(layout)
+    stations: dict[str, StationRecord] = {}
+    for position, feature in enumerate(_features(doc, LANDING_POINT_GEO)):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        station_id = props.get(key) if isinstance(props, dict) else None
+        record = f"feature {position}" + (f" ({station_id!r})" if station_id else "")
+        if not is_slug(station_id):
+            message = "missing" if station_id is None else f"{station_id!r} is not a valid id"
+            warnings.append(DataWarning("missing-field", LANDING_POINT_GEO, record, key, message))
+            continue
+        assert isinstance(station_id, str) and isinstance(props, dict)
+        if station_id in stations:
+            warnings.append(
+                DataWarning(
+                    "duplicate-id",
+                    LANDING_POINT_GEO,
+                    record,
+                    key,
+                    f"landing point {station_id!r} appears again; the later record is skipped",
+                )
+            )
+            continue
+        point = read_point(
+            feature.get("geometry"), file=LANDING_POINT_GEO, record=record, warnings=warnings
+        )
+        if point is None:
+            continue
+        name = text_or_none(props.get("name")) or station_id
+        is_tbd = parse_bool(props.get("is_tbd")) or name.lower().startswith("t.b.d")
+        stations[station_id] = StationRecord(station_id, name, name, is_tbd, point[0], point[1])
+    return stations
+
+
+def _read_cable_lines(
+    doc: Any, layout: Layout, warnings: list[DataWarning]
+) -> dict[str, list[Coordinates]]:
+    key = feature_id_key(layout)
+    lines: dict[str, list[Coordinates]] = {}
+    for position, feature in enumerate(_features(doc, CABLE_GEO)):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict) or props.get(key) is None:
+            warnings.append(
+                DataWarning("missing-field", CABLE_GEO, f"feature {position}", key, "missing")
+            )
+            continue
+        cable_id = require_slug(props[key], file=CABLE_GEO, record=f"feature {position}", field=key)
+        record = f"feature {position} ({cable_id!r})"
+        drawn = read_lines(
+            feature.get("geometry"), file=CABLE_GEO, record=record, warnings=warnings
+        )
+        if drawn is not None:
+            lines.setdefault(cable_id, []).extend(drawn)
+    return lines
+
+
+def _link_cables(
+    details: dict[str, CableDetail],
+    lines: dict[str, list[Coordinates]],
+    stations: dict[str, StationRecord],
+    warnings: list[DataWarning],
+) -> list[CableRecord]:
+    cables: list[CableRecord] = []
+    for cable_id, detail in details.items():
+        file, record = cable_detail_path(cable_id), f"cable {cable_id!r}"
+        if cable_id not in lines:
+            warnings.append(
+                DataWarning(
+                    "bad-geometry",
+                    CABLE_GEO,
+                    record,
+                    "geometry",
+                    "the cable has no valid drawn geometry; cable skipped",
+                )
+            )
+            continue
+        known = []
+        for station_id in detail.cable.landing_ids:
+            if station_id in stations:
+                known.append(station_id)
+            else:
+                warnings.append(
+                    DataWarning(
+                        "unknown-reference",
+                        file,
+                        record,
+                        "landing_points",
+                        f"landing point {station_id!r} is not in {LANDING_POINT_GEO}; "
+                        "landing skipped",
+                    )
+                )
+        detail.cable.landing_ids = known
+        cables.append(detail.cable)
+    return cables
+
+
+def _resolve_station_countries(
+    stations: dict[str, StationRecord],
+    details: dict[str, CableDetail],
+    warnings: list[DataWarning],
+) -> None:
+    labels: dict[str, str] = {}
+    for detail in details.values():
+        for station_id, stated in detail.country_labels.items():
+            labels.setdefault(station_id, stated)
+        for station_id in detail.tbd_station_ids & stations.keys():
+            stations[station_id].is_tbd = True
+    for station in stations.values():
+        label = labels.get(station.id)
+        if label is not None:
+            country = resolve_country(label)
+            station.city = strip_country_suffix(station.name, label)
+        else:
+            station.city, country = split_city_country(station.name)
+        station.country_label = label or (country.name if country else None)
+        if country is None:
+            warnings.append(
+                DataWarning(
+                    "unknown-country",
+                    LANDING_POINT_GEO,
+                    f"landing point {station.id!r}",
+                    "country",
+                    f"no ISO 3166 country for {label or station.name!r}",
+                )
+            )
+            continue
+        country = locate_special_region(country, station.lon, station.lat)
+        station.iso2, station.iso3, station.country_name = country.iso2, country.iso3, country.name
+
+
+def _data_year(get: FileGetter) -> int:
+    """The year the data was made (v2 ``config.json``), else the current year."""
+    content = get("config.json")
+    if content:
+        try:
+            created = json.loads(content).get("creation_time", "")
+            return dt.datetime.fromisoformat(created).year
+        except (ValueError, AttributeError, TypeError):
+            pass
+    return dt.datetime.now(dt.UTC).year

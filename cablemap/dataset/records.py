@@ -1,0 +1,143 @@
+"""Plain records read from the raw files, before they become tables.
+
+Readers of both layouts produce these same records, so everything after reading is
+layout-free. They hold only Python values and numpy arrays (no pandas, no shapely), which keeps
+reading fast and lets later stages build exactly what they need.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+Coordinates = NDArray[np.float64]
+"""One drawn line: an ``(n, 2)`` float array of (lon, lat) positions."""
+
+
+@dataclass(frozen=True)
+class DataWarning:
+    """A record skipped (or a value dropped) while reading, and why.
+
+    ``kind`` groups warnings for counting (``duplicate-id``, ``missing-field``,
+    ``bad-geometry``, ``unknown-reference``, ``bad-value``, ``unknown-country``).
+    """
+
+    kind: str
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.record}: field {self.field!r}: {self.message}"
+
+
+@dataclass
+class CableRecord:
+    """One cable as read from its detail file."""
+
+    id: str
+    name: str
+    owners: list[str]
+    suppliers: list[str]
+    rfs_year: int | None
+    planned: bool
+    length_km: float | None
+    url: str | None
+    notes: str | None
+    landing_ids: list[str]
+
+
+@dataclass
+class StationRecord:
+    """One landing point with its resolved country (``None`` until resolved)."""
+
+    id: str
+    name: str
+    city: str
+    is_tbd: bool
+    lon: float
+    lat: float
+    country_label: str | None = None
+    iso2: str | None = None
+    iso3: str | None = None
+    country_name: str | None = None
+
+
+@dataclass
+class RawData:
+    """Everything read from one root, in layout-free records."""
+
+    layout: str
+    cables: list[CableRecord]
+    stations: list[StationRecord]
+    lines: dict[str, list[Coordinates]]
+    warnings: list[DataWarning] = field(default_factory=list)
+    counts_read: dict[str, int] = field(default_factory=dict)
+
+
+_CORPORATE_SUFFIX = re.compile(
+    r"^(inc|ltd|llc|plc|corp|co|s\.?a|s\.?a\.?s|gmbh|ag|bv|nv|pte|pty)\.?(,? ?ltd\.?)?$",
+    re.IGNORECASE,
+)
+
+
+def split_names(value: object) -> list[str]:
+    """Split a comma-separated owners/suppliers string into names.
+
+    White space is folded (the v2 layout separates names with two spaces), empty parts are
+    dropped and a lone corporate suffix ("Ltd.", "Inc.") is joined back to the name before
+    it, as in "Seren Juno Network Co., Ltd.".
+    """
+    if not isinstance(value, str):
+        return []
+    names: list[str] = []
+    for part in value.split(","):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        if names and _CORPORATE_SUFFIX.match(part):
+            names[-1] = f"{names[-1]}, {part}"
+        else:
+            names.append(part)
+    return names
+
+
+_LENGTH = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*km\s*$", re.IGNORECASE)
+_YEAR = re.compile(r"\b(1[89][0-9]{2}|2[0-9]{3})\b")
+
+
+def parse_length_km(value: object) -> float | None:
+    """Parse a stated length such as ``"45,000 km"``; ``"n.a."`` or missing gives ``None``."""
+    if not isinstance(value, str):
+        return None
+    match = _LENGTH.match(value)
+    return float(match.group(1).replace(",", "")) if match else None
+
+
+def parse_year(value: object) -> int | None:
+    """Find the year in a free-text date such as ``"2023 March"`` or ``"2021 Q4"``."""
+    if isinstance(value, int) and 1800 <= value <= 2999:
+        return value
+    if not isinstance(value, str):
+        return None
+    match = _YEAR.search(value)
+    return int(match.group(1)) if match else None
+
+
+def parse_bool(value: object) -> bool:
+    """Read a flag that may be a JSON boolean, ``null`` or a string (``"true"``)."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "1"}
+    return bool(value)
+
+
+def text_or_none(value: object) -> str | None:
+    """Return a non-empty string with folded white space, else ``None``."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    return text or None

@@ -1,0 +1,43 @@
+"""Errors that cablemap reports to its users.
+
+Every error the user can cause or meet is a subclass of :class:`CablemapError`. Each class
+carries the process exit code the command line uses for it, so scripts can tell a bad
+argument from bad data from a network failure. Messages are one line: what was wrong
+(file, record, field, value) and what to do.
+"""
+
+from __future__ import annotations
+
+
+class CablemapError(Exception):
+    """Base class of every error cablemap reports; ``exit_code`` is the CLI's exit status."""
+
+    exit_code = 1
+
+
+class UserError(CablemapError):
+    """A bad argument, option, path or setting given by the user."""
+
+    exit_code = 2
+
+
+class DataError(CablemapError):
+    """Input data that cannot be used: malformed files, missing fields, hostile ids."""
+
+    exit_code = 3
+
+
+class NetworkError(CablemapError):
+    """A download that failed after its retries (HTTP error, timeout, truncated body)."""
+
+    exit_code = 4
+
+
+class CacheError(CablemapError):
+    """The local snapshot cache is unusable (unreadable manifest, missing snapshot)."""
+
+    exit_code = 5
+
+
+INTERRUPTED_EXIT_CODE = 130
+"""Exit status after Ctrl-C, the shell convention (128 + SIGINT)."""

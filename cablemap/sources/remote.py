@@ -1,0 +1,232 @@
+"""The one module that talks HTTP: download raw files from a remote v3/v2 root.
+
+Built on well-kept libraries rather than hand-written protocol code:
+
+- **httpx**: one client for the whole fetch, with timeouts and connection pooling.
+- **hishel**: an RFC 9111 HTTP cache under the cablemap cache directory. Every request
+  asks for revalidation (``Cache-Control: no-cache``), so a re-fetch sends
+  ``If-None-Match`` / ``If-Modified-Since`` and an unchanged file comes back as a
+  bodyless ``304 Not Modified`` instead of being downloaded again.
+- **tenacity**: retries with exponential backoff and jitter on connection errors,
+  timeouts, truncated bodies, 429 (honouring ``Retry-After``) and 5xx.
+
+Files are downloaded by a small thread pool sharing the client (httpx clients are
+thread-safe); the pool size is the ``concurrency`` setting.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import hishel
+import hishel.httpx
+import httpx
+import tenacity
+
+from cablemap.config import Settings
+from cablemap.errors import DataError, NetworkError, UserError
+from cablemap.sources.files import FileData
+
+RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+USER_AGENT = "cablemap (https://github.com/cablemap; open-source cable mapping tool)"
+
+
+class _RetryableStatusError(Exception):
+    """An HTTP status worth retrying; carries the response's Retry-After, if any."""
+
+    def __init__(self, url: str, status: int, retry_after_s: float | None) -> None:
+        super().__init__(f"{url}: HTTP {status}")
+        self.status = status
+        self.retry_after_s = retry_after_s
+
+
+class _TooLargeError(Exception):
+    """A response body over the size limit (not retried)."""
+
+
+def check_remote_root(url: str) -> str:
+    """Validate a remote root URL and return it with exactly one trailing slash.
+
+    Only ``https://`` roots are accepted, plus ``http://`` on a loopback address
+    (``127.0.0.0/8``, ``::1``, ``localhost``) so that tests can use a local server.
+
+    Raises
+    ------
+    UserError
+        For any other scheme or a plain-http non-loopback host.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "http" and _is_loopback(parts.hostname or ""):
+        return url.rstrip("/") + "/"
+    if parts.scheme != "https" or not parts.hostname:
+        raise UserError(
+            f"source {url!r}: only https:// roots are allowed (http:// only on 127.0.0.1 or "
+            "localhost, for testing); give an https:// URL, a directory or an archive"
+        )
+    return url.rstrip("/") + "/"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value.strip()))  # delay-seconds (RFC 9110 allows integers only)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class RemoteReader:
+    """Read raw files from a remote root over HTTP, with caching and retries.
+
+    Parameters
+    ----------
+    root
+        The root URL (checked with :func:`check_remote_root`).
+    settings
+        Timeouts, retries, concurrency and size limits.
+    http_cache
+        Path of the SQLite file of the HTTP cache (revalidation data).
+    """
+
+    def __init__(self, root: str, settings: Settings, *, http_cache: Path) -> None:
+        self.root = check_remote_root(root)
+        self.description = self.root
+        self.settings = settings
+        self._backoff = tenacity.wait_exponential(
+            multiplier=settings.backoff_s, max=settings.max_backoff_s
+        ) + tenacity.wait_random(0, settings.backoff_s)
+        http_cache.parent.mkdir(parents=True, exist_ok=True)
+        transport = hishel.httpx.CacheTransport(
+            next_transport=httpx.HTTPTransport(retries=0),
+            storage=hishel.SqliteStorage(database_path=http_cache),
+            rfc=hishel.CacheOptions(shared=False),
+        )
+        self._client = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(settings.timeout_s),
+            headers={"User-Agent": USER_AGENT, "Cache-Control": "no-cache"},
+            follow_redirects=True,
+        )
+
+    def close(self) -> None:
+        """Close the HTTP client and its cache."""
+        self._client.close()
+
+    def read(self, relpath: str, *, optional: bool = False) -> FileData | None:
+        """Download one file; a 404 on an optional file returns ``None``.
+
+        Raises
+        ------
+        NetworkError
+            When the file cannot be downloaded after the retries.
+        """
+        url = self.root + relpath
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.settings.retries + 1),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception_type((httpx.TransportError, _RetryableStatusError)),
+            reraise=True,
+        )
+        try:
+            return retrying(self._get_once, url, relpath, optional)
+        except _RetryableStatusError as exc:
+            raise NetworkError(
+                f"{url}: HTTP {exc.status} after {self.settings.retries + 1} attempts; "
+                "the server is failing, try again later"
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise NetworkError(
+                f"{url}: timed out after {self.settings.timeout_s:g} s "
+                f"({self.settings.retries + 1} attempts); check the connection or try later"
+            ) from exc
+        except httpx.TransportError as exc:
+            raise NetworkError(
+                f"{url}: {type(exc).__name__}: {exc or 'connection failed'} "
+                f"({self.settings.retries + 1} attempts); check the connection or the URL"
+            ) from exc
+        except _TooLargeError as exc:
+            raise DataError(str(exc)) from exc
+
+    def read_many(self, relpaths: Iterable[str]) -> Iterator[FileData]:
+        """Download many files concurrently, yielding each as it completes.
+
+        Stops at the first failure (the others are cancelled) and re-raises it.
+        """
+        pending: set[Future[FileData | None]] = set()
+        todo = iter(relpaths)
+        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
+            try:
+                for relpath in todo:
+                    pending.add(pool.submit(self.read, relpath))
+                    if len(pending) >= self.settings.concurrency * 2:
+                        break
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        result = future.result()
+                        assert result is not None
+                        yield result
+                        nxt = next(todo, None)
+                        if nxt is not None:
+                            pending.add(pool.submit(self.read, nxt))
+            finally:
+                for future in pending:
+                    future.cancel()
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _RetryableStatusError) and exc.retry_after_s is not None:
+            return min(exc.retry_after_s, self.settings.max_backoff_s)
+        return float(self._backoff(state))
+
+    def _get_once(self, url: str, relpath: str, optional: bool) -> FileData | None:
+        limit = self.settings.max_response_bytes
+        with self._client.stream("GET", url) as response:
+            if response.status_code in RETRYABLE_STATUS:
+                retry_after = _parse_retry_after(response.headers.get("Retry-After"))
+                raise _RetryableStatusError(url, response.status_code, retry_after)
+            if response.status_code == 404 and optional:
+                return None
+            if response.status_code != 200:
+                raise NetworkError(
+                    f"{url}: HTTP {response.status_code} {response.reason_phrase}; "
+                    "the source does not serve this file: check the source root"
+                )
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise _TooLargeError(f"{url}: response of {declared} bytes is over {limit}")
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLargeError(f"{url}: response is over the {limit}-byte limit")
+                chunks.append(chunk)
+            return FileData(
+                relpath,
+                b"".join(chunks),
+                etag=response.headers.get("ETag"),
+                last_modified=response.headers.get("Last-Modified"),
+                revalidated=bool(response.extensions.get("caching", {}).get("revalidated")),
+            )

@@ -1,0 +1,124 @@
+"""The command line as a user runs it: real processes, exit codes, one-line errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args, env=None, cache=None):
+    full_env = {**os.environ, **(env or {})}
+    if cache is not None:
+        full_env["CABLEMAP_CACHE_DIR"] = str(cache)
+    return subprocess.run(
+        [sys.executable, "-m", "cablemap", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+def _one_line_error(result, code, *fragments):
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cablemap: error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_import_then_info_json(open_root, isolated_cache):
+    imported = run("data", "import", str(open_root), cache=isolated_cache)
+    assert imported.returncode == 0, imported.stderr
+    assert "521 cables, 1414 landing points" in imported.stdout
+    info = json.loads(run("data", "info", "--format", "json", cache=isolated_cache).stdout)
+    assert info["counts"]["cables"] == 521
+    assert info["counts"]["landing_points"] == 1414
+    assert info["counts"]["cable_landings"] == 2378
+    assert info["counts"]["countries"] == 182
+    assert info["layout"] == "v3" and info["source"]["kind"] == "directory"
+    listed = json.loads(run("data", "list", "--format", "json", cache=isolated_cache).stdout)
+    assert [row["id"] for row in listed] == [info["snapshot"]] and listed[0]["current"]
+    used = run("data", "use", info["snapshot"], cache=isolated_cache)
+    assert used.returncode == 0 and info["snapshot"] in used.stdout
+
+
+def test_data_option_and_env_load_directly(v2_root, isolated_cache):
+    by_option = run(
+        "--data", str(v2_root), "data", "info", "--format", "json", cache=isolated_cache
+    )
+    by_env = run(
+        "data",
+        "info",
+        "--format",
+        "json",
+        env={"CABLEMAP_DATA": str(v2_root)},
+        cache=isolated_cache,
+    )
+    for result in (by_option, by_env):
+        info = json.loads(result.stdout)
+        assert info["snapshot"].startswith("direct:") and info["counts"]["cables"] == 484
+        assert "138 duplicate-id" in result.stderr  # counted warning, one line
+    assert not isolated_cache.exists()  # nothing was imported
+
+
+def test_python_m_and_console_script_agree():
+    version = run("--version")
+    assert version.returncode == 0 and "cablemap, version" in version.stdout
+
+
+def test_bad_data_path_is_a_user_error(tmp_path, isolated_cache):
+    _one_line_error(
+        run("--data", str(tmp_path / "missing"), "data", "info", cache=isolated_cache),
+        2,
+        "missing",
+        "--data",
+    )
+
+
+def test_malformed_file_is_a_data_error(mini_root, isolated_cache):
+    (mini_root / "cable" / "beta-south.json").write_text("{")
+    _one_line_error(
+        run("--data", str(mini_root), "data", "info", cache=isolated_cache),
+        3,
+        "cable/beta-south.json",
+        "malformed JSON",
+    )
+
+
+def test_strict_flag(mini_root, isolated_cache):
+    detail = json.loads((mini_root / "cable" / "beta-south.json").read_text())
+    del detail["name"]
+    (mini_root / "cable" / "beta-south.json").write_text(json.dumps(detail))
+    assert run("--data", str(mini_root), "data", "info", cache=isolated_cache).returncode == 0
+    _one_line_error(
+        run("--data", str(mini_root), "--strict", "data", "info", cache=isolated_cache),
+        3,
+        "field 'name'",
+    )
+
+
+def test_network_failure_is_its_own_exit_code(isolated_cache):
+    # Nothing listens on port 9 of the loopback: connection refused, retried, then exit 4.
+    result = run("data", "fetch", "--source", "http://127.0.0.1:9/", cache=isolated_cache)
+    _one_line_error(result, 4, "127.0.0.1:9/cable/cable-geo.json")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("data", "use", "../../x"), "malformed"),
+        (("data", "fetch", "--source", "gopher://x"), "only https://"),
+        (("data", "import", "/nonexistent/place"), "not an existing directory"),
+    ],
+)
+def test_user_errors(args, fragment, isolated_cache):
+    _one_line_error(run(*args, cache=isolated_cache), 2, fragment)
+
+
+def test_data_list_empty(isolated_cache):
+    result = run("data", "list", cache=isolated_cache)
+    assert result.returncode == 0 and "no snapshots yet" in result.stdout
