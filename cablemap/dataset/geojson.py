@@ -10,6 +10,10 @@ import numpy as np
 from cablemap.dataset.records import Coordinates, DataWarning
 
 
+def _reject(warnings: list[DataWarning], file: str, record: str, message: str) -> None:
+    warnings.append(DataWarning("bad-geometry", file, record, "geometry", message))
+
+
 def _valid_position(position: Any) -> bool:
     return (
         isinstance(position, list | tuple)
@@ -25,18 +29,15 @@ def read_point(
 ) -> tuple[float, float] | None:
     """Return a Point's (lon, lat), or ``None`` with a warning if it is missing or invalid."""
     if not isinstance(geometry, dict) or geometry.get("type") != "Point":
-        warnings.append(DataWarning("bad-geometry", file, record, "geometry", "not a Point"))
+        _reject(warnings, file, record, "not a Point")
         return None
     position: Any = geometry.get("coordinates")
     if not _valid_position(position):
-        warnings.append(
-            DataWarning(
-                "bad-geometry",
-                file,
-                record,
-                "geometry",
-                f"coordinates {position!r} are not a (lon, lat) within -180..180, -90..90",
-            )
+        _reject(
+            warnings,
+            file,
+            record,
+            f"coordinates {position!r} are not a (lon, lat) within -180..180, -90..90",
         )
         return None
     return float(position[0]), float(position[1])
@@ -56,25 +57,20 @@ def read_lines(
     if kind == "LineString":
         coords = [coords]
     elif kind != "MultiLineString":
-        warnings.append(
-            DataWarning("bad-geometry", file, record, "geometry", f"type {kind!r} is not a line")
-        )
+        _reject(warnings, file, record, f"type {kind!r} is not a line")
         return None
     if not isinstance(coords, list) or not coords:
-        warnings.append(DataWarning("bad-geometry", file, record, "geometry", "empty geometry"))
+        _reject(warnings, file, record, "empty geometry")
         return None
     lines: list[Coordinates] = []
     for line in coords:
         array = _line_array(line)
         if array is None:
-            warnings.append(
-                DataWarning(
-                    "bad-geometry",
-                    file,
-                    record,
-                    "geometry",
-                    "a line has < 2 positions, or a position out of range or not numeric",
-                )
+            _reject(
+                warnings,
+                file,
+                record,
+                "a line has < 2 positions, or a position out of range or not numeric",
             )
             return None
         lines.append(array)
