@@ -72,7 +72,9 @@ def main() -> None:
         ]
         counts = snapshot.counts
     print(f"machine: {machine()}")
-    print(f"data: {args.data} ({counts['cables']} cables, {counts['landing_points']} landing points)")
+    print(
+        f"data: {args.data} ({counts['cables']} cables, {counts['landing_points']} landing points)"
+    )
     print(f"runs: {args.runs} (median, min, max in ms)")
     print(f"{'step':<28}{'median':>9}{'min':>9}{'max':>9}")
     for name, (median, low, high) in rows:

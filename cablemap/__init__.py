@@ -7,6 +7,8 @@ stays fast and only pays for geopandas when tables are actually built::
     ds = cablemap.load_dataset()            # the current snapshot (fetched on first use)
     ds.cables, ds.stations, ds.landings     # GeoDataFrames / DataFrame
     cablemap.fetch_snapshot("open")         # refresh the cache from a source
+    network = cablemap.build_network(ds)    # build once, query many times
+    network.route("United States", "Japan", k=3, resilience=True).as_dict()
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ _LAZY = {
     "FetchResult": "cablemap.fetch",
     "SnapshotStore": "cablemap.snapshot",
     "SnapshotInfo": "cablemap.snapshot",
+    "build_network": "cablemap.network.graph",
+    "Network": "cablemap.network.graph",
+    "trace_routes": "cablemap.network.query",
+    "RouteReport": "cablemap.network.query",
+    "build_topology": "cablemap.network.topology",
     "Settings": "cablemap.config",
     "settings_from_env": "cablemap.config",
     "CablemapError": "cablemap.errors",

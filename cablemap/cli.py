@@ -201,6 +201,14 @@ def _describe(ctx: Context, snapshot_id: str | None) -> dict[str, Any]:
     }
 
 
+def _load_dataset(ctx: Context) -> Any:
+    from cablemap.dataset.load import load_dataset
+
+    dataset = load_dataset(settings=ctx.settings(), strict=ctx.strict)
+    ctx.report_warnings(dataset.warnings)
+    return dataset
+
+
 def _load_raw(ctx: Context) -> Any:
     from cablemap.dataset.load import load_raw
     from cablemap.errors import DataError
@@ -221,6 +229,97 @@ def data_use(ctx: Context, snapshot_id: str) -> None:
 
     info = SnapshotStore(ctx.settings().cache_dir).use(snapshot_id)
     click.echo(f"current snapshot: {info.id} (fetched {info.fetched_at})")
+
+
+@data.command("check")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@pass_context
+def data_check(ctx: Context, fmt: str) -> None:
+    """Check the topology rebuilt from the drawn geometry against the data."""
+    from cablemap.network.checks import topology_check
+    from cablemap.network.topology import build_topology
+    from cablemap.render.text import check_table
+
+    dataset = _load_dataset(ctx)
+    figures = topology_check(build_topology(dataset), dataset)
+    if fmt == "json":
+        click.echo(json.dumps({"snapshot": dataset.snapshot_id, **figures}, indent=2))
+    else:
+        click.echo(check_table(figures, dataset.snapshot_id))
+
+
+@cli.command("route")
+@click.argument("origin", metavar="FROM")
+@click.argument("destination", metavar="TO")
+@click.option(
+    "--k",
+    "k",
+    type=click.IntRange(1, 50),
+    default=1,
+    show_default=True,
+    help="Up to K routes, each using a different set of cables.",
+)
+@click.option(
+    "--resilience",
+    is_flag=True,
+    help="Count cable-disjoint routes; find the cables whose failure cuts the link.",
+)
+@click.option(
+    "--avoid-cable",
+    "avoid",
+    multiple=True,
+    metavar="ID",
+    help="Do not use this cable (repeatable).",
+)
+@click.option(
+    "--as-of",
+    type=click.IntRange(1850, 2100),
+    default=None,
+    help="Use cables in service in this year [default: this year].",
+)
+@click.option("--include-planned", is_flag=True, help="Also use cables marked planned.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "geojson"]),
+    default="table",
+    show_default=True,
+)
+@pass_context
+def route(
+    ctx: Context,
+    origin: str,
+    destination: str,
+    k: int,
+    resilience: bool,
+    avoid: tuple[str, ...],
+    as_of: int | None,
+    include_planned: bool,
+    fmt: str,
+) -> None:
+    """Trace routes between two countries (names, ISO codes) or landing-station ids."""
+    from cablemap.network.graph import build_network
+
+    network = build_network(_load_dataset(ctx))
+    report = network.route(
+        origin,
+        destination,
+        k=k,
+        resilience=resilience,
+        avoid_cables=avoid,
+        as_of=as_of,
+        include_planned=include_planned,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    elif fmt == "geojson":
+        from cablemap.render.geojson import route_geojson
+
+        click.echo(json.dumps(route_geojson(report, network)))
+    else:
+        from cablemap.render.text import route_table
+
+        click.echo(route_table(report, network))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

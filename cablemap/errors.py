@@ -39,5 +39,29 @@ class CacheError(CablemapError):
     exit_code = 5
 
 
+class UnknownPlaceError(UserError):
+    """A route end that is neither a known country nor a landing-station id."""
+
+    exit_code = 6
+
+
+class SamePlaceError(UserError):
+    """A route asked from a country to itself."""
+
+    exit_code = 7
+
+
+class NoLandingStationError(UserError):
+    """A real country with no landing station in the data (for example a landlocked one)."""
+
+    exit_code = 8
+
+
+class NoRouteError(CablemapError):
+    """No route joins the two ends under the chosen filters."""
+
+    exit_code = 9
+
+
 INTERRUPTED_EXIT_CODE = 130
 """Exit status after Ctrl-C, the shell convention (128 + SIGINT)."""

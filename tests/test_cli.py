@@ -122,3 +122,100 @@ def test_user_errors(args, fragment, isolated_cache):
 def test_data_list_empty(isolated_cache):
     result = run("data", "list", cache=isolated_cache)
     assert result.returncode == 0 and "no snapshots yet" in result.stdout
+
+
+def test_route_json_on_real_data(open_root, isolated_cache):
+    result = run(
+        "--data",
+        str(open_root),
+        "route",
+        "United States",
+        "Japan",
+        "--k",
+        "3",
+        "--format",
+        "json",
+        cache=isolated_cache,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["from"]["iso2"] == "US" and data["to"]["iso2"] == "JP"
+    assert 1 <= len(data["routes"]) <= 3 and data["resilience"] is None
+    assert data["snapshot"].startswith("direct:")
+
+
+def test_route_resilience_table_and_geojson(open_root, isolated_cache):
+    table = run("--data", str(open_root), "route", "US", "JP", "--resilience", cache=isolated_cache)
+    assert table.returncode == 0 and "Resilience:" in table.stdout and "Route 1:" in table.stdout
+    geo = json.loads(
+        run(
+            "--data",
+            str(open_root),
+            "route",
+            "US",
+            "JP",
+            "--format",
+            "geojson",
+            cache=isolated_cache,
+        ).stdout
+    )
+    assert geo["type"] == "FeatureCollection"
+    lines = [f for f in geo["features"] if f["geometry"]["type"] == "MultiLineString"]
+    assert lines and all(
+        -180 <= x <= 180 for f in lines for part in f["geometry"]["coordinates"] for x, _ in part
+    )
+    assert "TeleGeography" in geo["properties"]["attribution"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "fragment"),
+    [
+        (("Japn", "US"), 6, "did you mean 'Japan'"),
+        (("Japan", "jp"), 7, "both ends are in Japan"),
+        (("Austria", "US"), 8, "has no landing station"),
+        (("Tonga", "Fiji", "--avoid-cable", "tonga-cable"), 9, "no route from Tonga to Fiji"),
+        (("US", "JP", "--avoid-cable", "nope"), 2, "unknown cable id 'nope'"),
+    ],
+)
+def test_route_errors_have_their_own_exit_codes(open_root, isolated_cache, args, code, fragment):
+    _one_line_error(
+        run("--data", str(open_root), "route", *args, cache=isolated_cache), code, fragment
+    )
+
+
+def test_route_across_the_antimeridian_on_the_mini_fixture(mini_root, isolated_cache):
+    data = json.loads(
+        run(
+            "--data", str(mini_root), "route", "US", "JP", "--format", "json", cache=isolated_cache
+        ).stdout
+    )
+    (route,) = data["routes"]
+    assert route["cables"] == ["alpha-pacific"]
+    assert 8000 < route["km"] < 10500  # the Pacific, not the long way round the world
+
+
+def test_data_check_prints_the_figures(open_root, isolated_cache):
+    table = run("--data", str(open_root), "data", "check", cache=isolated_cache)
+    assert table.returncode == 0, table.stderr
+    assert "landings attached:      100.0% of 2378" in table.stdout
+    assert "trans-Pacific cables connected: 29 of 29" in table.stdout
+    figures = json.loads(
+        run(
+            "--data", str(open_root), "data", "check", "--format", "json", cache=isolated_cache
+        ).stdout
+    )
+    connectivity = figures["connectivity"]
+    assert connectivity["cables_checked"] == 519
+    not_connected = connectivity["cables_checked"] - connectivity["connected"]
+    assert len(connectivity["exceptions"]) == not_connected
+    assert all(e["reason"] for e in connectivity["exceptions"])
+
+
+def test_public_api_is_lazy_and_complete():
+    code = (
+        "import sys, cablemap; assert 'geopandas' not in sys.modules; "
+        "print(sorted(n for n in cablemap.__all__ if not n.startswith('_')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "build_network" in result.stdout and "load_dataset" in result.stdout

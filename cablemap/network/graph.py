@@ -1,0 +1,300 @@
+"""The routable network: every cable's segments joined at shared landing stations.
+
+Nodes are landing stations (shared by every cable landing there), the branching units
+and loose ends of single cables, and two helper nodes per country (a source feeding all
+its stations, a sink fed by them), so that a route between two countries is one
+shortest-path search. Edges, each stored in both directions:
+
+- **cable** edges, one per segment, weighted by its geodesic length;
+- **backhaul** edges between stations of the same country: assumed terrestrial links
+  (see :mod:`cablemap.network.backhaul`), weighted by their assumed length;
+- **terminal** edges of weight 0 from a country's source and to its sink.
+
+Because a branching unit belongs to one cable, traffic can change cable only at a
+landing station. The graph is built once; queries never modify it (they pass their own
+weights), so one :class:`Network` serves any number of queries and threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import rustworkx as rx
+
+from cablemap.network.backhaul import backhaul_links
+from cablemap.network.places import PlaceIndex
+
+if TYPE_CHECKING:
+    from cablemap.dataset.load import Dataset
+    from cablemap.network.query import RouteReport
+    from cablemap.network.resilience import FlowNetwork
+    from cablemap.network.tables import Topology
+
+SPEED_OF_LIGHT_KM_S = 299_792.458
+FIBRE_REFRACTIVE_INDEX = 1.468
+"""Group index of standard single-mode fibre (ITU-T G.652) near 1550 nm: light covers
+about 204 km per millisecond in fibre."""
+FIBRE_KM_PER_MS = SPEED_OF_LIGHT_KM_S / FIBRE_REFRACTIVE_INDEX / 1000.0
+
+CABLE, BACKHAUL, TERMINAL = 0, 1, 2
+"""Edge kinds."""
+
+
+@dataclass(frozen=True)
+class CableInfo:
+    """What routing needs to know of a cable."""
+
+    id: str
+    name: str
+    rfs_year: int | None
+    planned: bool
+
+
+@dataclass(frozen=True)
+class StationInfo:
+    """What routing needs to know of a landing station."""
+
+    id: str
+    name: str
+    iso2: str
+    country_name: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Edges:
+    """Per directed edge (index = rustworkx edge index): kind, cable, segment, km."""
+
+    kind: list[int] = field(default_factory=list)
+    cable: list[int] = field(default_factory=list)
+    segment: list[int] = field(default_factory=list)
+    km: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Network:
+    """A built network, ready for any number of route queries.
+
+    Build it with :func:`build_network`; query it with :func:`cablemap.network.routing.find_routes`
+    and :func:`cablemap.network.resilience.analyse_resilience`.
+    """
+
+    snapshot_id: str
+    graph: rx.PyDiGraph
+    node_ids: list[str]
+    node_index: dict[str, int]
+    edges: Edges
+    cable_ids: list[str]
+    cable_position: dict[str, int]
+    cable_edges: list[list[int]]
+    segment_ids: list[str]
+    cables: dict[str, CableInfo]
+    stations: dict[str, StationInfo]
+    places: PlaceIndex
+    country_source: dict[str, int]
+    country_sink: dict[str, int]
+    topology: Topology
+
+    @cached_property
+    def reverse_graph(self) -> rx.PyDiGraph:
+        """The graph with every edge reversed (for distances *to* a node), built once."""
+        reverse = self.graph.copy()
+        reverse.reverse()
+        return reverse
+
+    @cached_property
+    def flow_network(self) -> FlowNetwork:
+        """The cable-level flow network for resilience questions (built on first use)."""
+        from cablemap.network.resilience import build_flow_network
+
+        return build_flow_network(self)
+
+    def route(self, origin: str, destination: str, **options: Any) -> RouteReport:
+        """Answer one route question; see :func:`cablemap.network.query.trace_routes`."""
+        from cablemap.network.query import trace_routes
+
+        return trace_routes(self, origin, destination, **options)
+
+    def cables_out_of_service(
+        self, *, as_of: int | None = None, include_planned: bool = False
+    ) -> frozenset[str]:
+        """Cables not in service in ``as_of`` (default: this year).
+
+        A cable is in service when its RFS year is known and not after ``as_of`` (an
+        unknown RFS year counts as in service unless the cable is planned), and it is
+        not planned, unless ``include_planned``.
+        """
+        year = as_of if as_of is not None else dt.datetime.now(dt.UTC).year
+        out = set()
+        for cable in self.cables.values():
+            if (
+                (cable.planned and not include_planned)
+                or (cable.rfs_year is not None and cable.rfs_year > year)
+                or (cable.rfs_year is None and cable.planned)
+            ):
+                out.add(cable.id)
+        return frozenset(out)
+
+    def weights(self, excluded_cables: frozenset[str] | set[str]) -> list[float]:
+        """Edge weights for one query: km, with the edges of excluded cables at infinity."""
+        weights = list(self.edges.km)
+        for cable_id in excluded_cables:
+            position = self.cable_position.get(cable_id)
+            if position is not None:
+                for edge in self.cable_edges[position]:
+                    weights[edge] = float("inf")
+        return weights
+
+
+def build_network(dataset: Dataset, *, topology: Topology | None = None) -> Network:
+    """Build the routable network of a dataset.
+
+    Parameters
+    ----------
+    dataset
+        The loaded dataset.
+    topology
+        Its topology, if already built; default: built here.
+
+    Returns
+    -------
+    Network
+        The network; build once, query many times.
+    """
+    from cablemap.network.topology import build_topology
+
+    topology = topology if topology is not None else build_topology(dataset)
+    stations = _station_infos(dataset)
+    cables = {
+        row.id: CableInfo(
+            row.id,
+            row.name,
+            None if row.rfs_year is dataset.cables.rfs_year.dtype.na_value else int(row.rfs_year),
+            bool(row.planned),
+        )
+        for row in dataset.cables.itertuples()
+    }
+    builder = _Builder(stations)
+    builder.add_segments(topology, list(cables))
+    builder.add_backhaul()
+    builder.add_terminals()
+    return Network(
+        snapshot_id=dataset.snapshot_id,
+        graph=builder.graph,
+        node_ids=builder.node_ids,
+        node_index=builder.node_index,
+        edges=builder.edges,
+        cable_ids=list(cables),
+        cable_position={cable_id: i for i, cable_id in enumerate(cables)},
+        cable_edges=builder.cable_edges,
+        segment_ids=[str(x) for x in topology.segments.segment_id],
+        cables=cables,
+        stations=stations,
+        places=_place_index(dataset, stations),
+        country_source=builder.country_source,
+        country_sink=builder.country_sink,
+        topology=topology,
+    )
+
+
+def _station_infos(dataset: Dataset) -> dict[str, StationInfo]:
+    landed = set(dataset.landings.station_id)
+    table = dataset.stations[
+        dataset.stations.id.isin(landed) & dataset.stations.country_iso2.notna()
+    ]
+    return {
+        row.id: StationInfo(
+            row.id, row.name, row.country_iso2, row.country_name, row.geometry.x, row.geometry.y
+        )
+        for row in table.itertuples()
+    }
+
+
+def _place_index(dataset: Dataset, stations: dict[str, StationInfo]) -> PlaceIndex:
+    by_country: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for station in stations.values():
+        by_country.setdefault(station.iso2, []).append(station.id)
+        names.setdefault(station.iso2, station.country_name)
+    return PlaceIndex(
+        stations_by_country={iso2: tuple(ids) for iso2, ids in by_country.items()},
+        country_names=names,
+        station_country={s.id: s.iso2 for s in stations.values()},
+    )
+
+
+class _Builder:
+    """Collects nodes and edges into a rustworkx graph, with the per-edge arrays."""
+
+    def __init__(self, stations: dict[str, StationInfo]) -> None:
+        self.stations = stations
+        self.graph = rx.PyDiGraph(multigraph=True)
+        self.node_ids: list[str] = []
+        self.node_index: dict[str, int] = {}
+        self.edges = Edges()
+        self.cable_edges: list[list[int]] = []
+        self.country_source: dict[str, int] = {}
+        self.country_sink: dict[str, int] = {}
+        for station_id in stations:
+            self.node(station_id)
+
+    def node(self, node_id: str) -> int:
+        index = self.node_index.get(node_id)
+        if index is None:
+            index = self.graph.add_node(len(self.node_ids))  # payload = index
+            self.node_ids.append(node_id)
+            self.node_index[node_id] = index
+        return index
+
+    def edge(self, a: int, b: int, kind: int, km: float, cable: int = -1, segment: int = -1) -> int:
+        index = self.graph.add_edge(a, b, len(self.edges.kind))
+        self.edges.kind.append(kind)
+        self.edges.cable.append(cable)
+        self.edges.segment.append(segment)
+        self.edges.km.append(km)
+        return index
+
+    def add_segments(self, topology: Topology, cable_ids: list[str]) -> None:
+        position = {cable_id: i for i, cable_id in enumerate(cable_ids)}
+        self.cable_edges = [[] for _ in cable_ids]
+        segments = topology.segments
+        for i, (cable_id, a, b, km) in enumerate(
+            zip(
+                segments.cable_id,
+                segments.from_node,
+                segments.to_node,
+                segments.length_km,
+                strict=True,
+            )
+        ):
+            if cable_id not in position:
+                continue
+            c = position[cable_id]
+            u, v = self.node(a), self.node(b)
+            self.cable_edges[c].append(self.edge(u, v, CABLE, float(km), c, i))
+            self.cable_edges[c].append(self.edge(v, u, CABLE, float(km), c, i))
+
+    def add_backhaul(self) -> None:
+        by_country: dict[str, list[StationInfo]] = {}
+        for station in self.stations.values():
+            by_country.setdefault(station.iso2, []).append(station)
+        for members in by_country.values():
+            links = backhaul_links([s.lon for s in members], [s.lat for s in members])
+            for a, b, km in links:
+                u, v = self.node_index[members[a].id], self.node_index[members[b].id]
+                self.edge(u, v, BACKHAUL, km)
+                self.edge(v, u, BACKHAUL, km)
+
+    def add_terminals(self) -> None:
+        for station in self.stations.values():
+            iso2 = station.iso2
+            if iso2 not in self.country_source:
+                self.country_source[iso2] = self.node(f"source:{iso2}")
+                self.country_sink[iso2] = self.node(f"sink:{iso2}")
+            index = self.node_index[station.id]
+            self.edge(self.country_source[iso2], index, TERMINAL, 0.0)
+            self.edge(index, self.country_sink[iso2], TERMINAL, 0.0)

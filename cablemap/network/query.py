@@ -1,0 +1,154 @@
+"""One route question, answered: resolve the ends, apply filters, find routes, resilience.
+
+This is what ``cablemap route`` and :meth:`Network.route` call. The answer's JSON form
+(:meth:`RouteReport.as_dict`) is a stable contract for other tools.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cablemap.errors import NoRouteError, SamePlaceError, UserError
+from cablemap.network.backhaul import BACKHAUL_FACTOR, BACKHAUL_MAX_KM
+from cablemap.network.graph import FIBRE_KM_PER_MS, FIBRE_REFRACTIVE_INDEX
+from cablemap.network.places import Place
+from cablemap.network.resilience import Resilience, analyse_resilience
+from cablemap.network.routing import Route, find_routes
+
+if TYPE_CHECKING:
+    from cablemap.network.graph import Network
+
+
+@dataclass(frozen=True)
+class RouteFilters:
+    """Which cables may carry traffic: in service by a year, planned ones, avoided ones."""
+
+    as_of: int | None = None
+    include_planned: bool = False
+    avoid_cables: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "as_of": self.as_of,
+            "include_planned": self.include_planned,
+            "avoid_cables": list(self.avoid_cables),
+        }
+
+
+@dataclass(frozen=True)
+class RouteReport:
+    """The answer to one route question."""
+
+    origin: Place
+    destination: Place
+    routes: tuple[Route, ...]
+    resilience: Resilience | None
+    filters: RouteFilters
+    snapshot_id: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stable JSON contract (see ``docs/routing.md``)."""
+        return {
+            "from": self.origin.as_dict(),
+            "to": self.destination.as_dict(),
+            "routes": [route.as_dict() for route in self.routes],
+            "resilience": self.resilience.as_dict() if self.resilience else None,
+            "snapshot": self.snapshot_id,
+            "filters": self.filters.as_dict(),
+            "assumptions": {
+                "backhaul_factor": BACKHAUL_FACTOR,
+                "backhaul_max_km": BACKHAUL_MAX_KM,
+                "fibre_refractive_index": FIBRE_REFRACTIVE_INDEX,
+                "fibre_km_per_ms": round(FIBRE_KM_PER_MS, 3),
+            },
+        }
+
+
+def trace_routes(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    k: int = 1,
+    resilience: bool = False,
+    avoid_cables: Iterable[str] = (),
+    as_of: int | None = None,
+    include_planned: bool = False,
+) -> RouteReport:
+    """Find routes between two places, with optional alternatives and resilience.
+
+    Parameters
+    ----------
+    network
+        A built network (:func:`cablemap.build_network`).
+    origin, destination
+        Country names, ISO alpha-2/alpha-3 codes (any case) or landing-station ids.
+    k
+        How many routes at most, each with a different set of cables.
+    resilience
+        Also count cable-disjoint routes and find the cables whose loss cuts the link.
+    avoid_cables
+        Cable ids no route may use.
+    as_of
+        Use only cables in service in this year (default: the current year).
+    include_planned
+        Also use cables the data marks as planned.
+
+    Returns
+    -------
+    RouteReport
+        The routes, shortest first, and the resilience if asked for.
+
+    Raises
+    ------
+    UnknownPlaceError, NoLandingStationError, SamePlaceError, UserError
+        Bad ends or options, each with its own exit code.
+    NoRouteError
+        When no route exists under the filters.
+    """
+    if k < 1:
+        raise UserError(f"--k must be at least 1, not {k}")
+    start = network.places.resolve(origin)
+    end = network.places.resolve(destination)
+    _check_distinct(start, end)
+    avoided = tuple(dict.fromkeys(avoid_cables))
+    _check_cables(network, avoided)
+    filters = RouteFilters(as_of, include_planned, avoided)
+    excluded = network.cables_out_of_service(as_of=as_of, include_planned=include_planned)
+    excluded = excluded | frozenset(avoided)
+    routes = find_routes(network, start, end, k=k, excluded=excluded)
+    if not routes:
+        when = f" in {as_of}" if as_of else ""
+        avoiding = f" (avoiding {', '.join(avoided)})" if avoided else ""
+        raise NoRouteError(
+            f"no route from {start.name} to {end.name} with the cables in service{when}"
+            f"{avoiding}; try --include-planned, a later --as-of, or fewer --avoid-cable"
+        )
+    outcome = (
+        analyse_resilience(network, network.flow_network, start, end, excluded)
+        if resilience
+        else None
+    )
+    return RouteReport(start, end, tuple(routes), outcome, filters, network.snapshot_id)
+
+
+def _check_distinct(start: Place, end: Place) -> None:
+    if start.station is not None and start.station == end.station:
+        raise SamePlaceError(f"both ends are the landing station {start.station!r}")
+    if start.iso2 == end.iso2 and (start.station is None or end.station is None):
+        raise SamePlaceError(
+            f"both ends are in {start.name} ({start.iso2}); routes join two countries "
+            "(give two landing-station ids for a route inside one country)"
+        )
+
+
+def _check_cables(network: Network, cable_ids: tuple[str, ...]) -> None:
+    for cable_id in cable_ids:
+        if cable_id not in network.cables:
+            close = difflib.get_close_matches(cable_id, list(network.cables), n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}?" if close else "see `cablemap data check`"
+            raise UserError(f"--avoid-cable: unknown cable id {cable_id!r}; {hint}")

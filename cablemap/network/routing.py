@@ -1,0 +1,336 @@
+"""Routes between two places: the shortest, and alternatives that use other cables.
+
+A route is an ordered list of hops. A **cable hop** runs along one cable from a landing
+station to the next landing station it reaches (through any branching units); a
+**backhaul hop** is an assumed terrestrial link between two stations of one country.
+Each hop starts where the previous one ended.
+
+Alternatives (``k > 1``) are found by a best-first search over sets of excluded cables
+(in the manner of Lawler's k-best method): the best route is found; then, for each cable
+it uses, the best route that avoids that cable too; and so on from every route found.
+Routes come out shortest first, each with a set of cables no earlier route has, so two
+routes never differ only in their backhaul. Each alternative avoids at least one cable
+of the route it was derived from.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import rustworkx as rx
+
+from cablemap.network.graph import BACKHAUL, CABLE, FIBRE_KM_PER_MS, TERMINAL, Network
+from cablemap.network.places import Place
+
+MAX_SEARCHES_PER_ALTERNATIVE = 25
+"""Bound on shortest-path searches spent per requested route, so a query with many
+equivalent detours cannot run away."""
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One hop of a route (see the module docstring)."""
+
+    kind: str
+    cable_id: str | None
+    cable_name: str | None
+    from_station: str
+    to_station: str
+    from_country: str
+    to_country: str
+    km: float
+    segment_ids: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
+    """Stations a backhaul hop passes on its way (its links join there)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The hop in the JSON contract."""
+        return {
+            "kind": self.kind,
+            "cable_id": self.cable_id,
+            "cable_name": self.cable_name,
+            "from_station": self.from_station,
+            "to_station": self.to_station,
+            "from_country": self.from_country,
+            "to_country": self.to_country,
+            "km": round(self.km, 1),
+            "segments": list(self.segment_ids),
+            "via": list(self.via),
+        }
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route with its totals; ``cables`` in the order the route uses them."""
+
+    rank: int
+    km: float
+    cables: tuple[str, ...]
+    hops: tuple[Hop, ...]
+
+    @property
+    def latency_ms(self) -> float:
+        """One-way propagation delay in fibre (see :data:`FIBRE_KM_PER_MS`)."""
+        return self.km / FIBRE_KM_PER_MS
+
+    def as_dict(self) -> dict[str, Any]:
+        """The route in the JSON contract."""
+        return {
+            "rank": self.rank,
+            "km": round(self.km, 1),
+            "latency_ms": round(self.latency_ms, 2),
+            "cables": list(self.cables),
+            "hops": [hop.as_dict() for hop in self.hops],
+        }
+
+
+def endpoints(network: Network, origin: Place, destination: Place) -> tuple[int, int]:
+    """The graph nodes a search runs between: a station, or a country's source/sink."""
+    source = (
+        network.node_index[origin.station]
+        if origin.station is not None
+        else network.country_source[origin.iso2]
+    )
+    target = (
+        network.node_index[destination.station]
+        if destination.station is not None
+        else network.country_sink[destination.iso2]
+    )
+    return source, target
+
+
+@dataclass(frozen=True)
+class _Path:
+    """A search result before it is turned into hops: length, cables, edges."""
+
+    km: float
+    cables: tuple[str, ...]
+    edges: tuple[int, ...]
+
+
+class _Searcher:
+    """Shortest-path searches for one query, on the query's own copy of the weights.
+
+    Avoiding a cable sets its edges' weights to infinity for one search and restores them
+    afterwards; the network itself is never modified. The first search is a plain
+    Dijkstra search. Searches that avoid more cables (alternatives) use A* guided by the
+    exact distance to the target without those extra exclusions, computed once by a
+    search on the reversed graph: avoiding cables only makes routes longer, so that
+    distance never overestimates and A* stays exact while visiting few nodes.
+    """
+
+    def __init__(self, network: Network, source: int, target: int, excluded: frozenset[str]):
+        self.network = network
+        self.source = source
+        self.target = target
+        self.weights = network.weights(excluded)
+        self._to_target: list[float] | None = None
+
+    def search(self, avoided: frozenset[str] = frozenset()) -> _Path | None:
+        network, weights = self.network, self.weights
+        guide = self._distance_to_target() if avoided else None
+        changed = [
+            edge
+            for cable_id in avoided
+            for edge in network.cable_edges[network.cable_position[cable_id]]
+            if not math.isinf(weights[edge])
+        ]
+        saved = [weights[edge] for edge in changed]
+        for edge in changed:
+            weights[edge] = math.inf
+        try:
+            nodes = self._nodes(guide)
+            edges = None if nodes is None else _edges_along(network, nodes, weights)
+        finally:
+            for edge, weight in zip(changed, saved, strict=True):
+                weights[edge] = weight
+        if edges is None:
+            return None
+        kinds, cable_of = network.edges.kind, network.edges.cable
+        cables = tuple(
+            dict.fromkeys(network.cable_ids[cable_of[e]] for e in edges if kinds[e] == CABLE)
+        )
+        return _Path(sum(network.edges.km[e] for e in edges), cables, tuple(edges))
+
+    def _nodes(self, guide: list[float] | None) -> list[int] | None:
+        graph, cost = self.network.graph, self.weights.__getitem__
+        if guide is None:
+            paths = rx.dijkstra_shortest_paths(
+                graph, self.source, target=self.target, weight_fn=cost
+            )
+            return list(paths[self.target]) if self.target in paths else None
+        try:
+            path = rx.astar_shortest_path(
+                graph, self.source, self.target.__eq__, cost, guide.__getitem__
+            )
+        except rx.NoPathFound:
+            return None
+        return list(path)
+
+    def _distance_to_target(self) -> list[float]:
+        if self._to_target is None:
+            lengths = rx.dijkstra_shortest_path_lengths(
+                self.network.reverse_graph, self.target, edge_cost_fn=self.weights.__getitem__
+            )
+            to_target = [math.inf] * self.network.graph.num_nodes()
+            for node, km in lengths.items():
+                to_target[node] = km
+            to_target[self.target] = 0.0
+            self._to_target = to_target
+        return self._to_target
+
+
+def shortest_route(
+    network: Network, origin: Place, destination: Place, excluded: frozenset[str] = frozenset()
+) -> Route | None:
+    """The shortest route avoiding the ``excluded`` cables, or ``None`` if there is none."""
+    path = _Searcher(network, *endpoints(network, origin, destination), excluded).search()
+    return None if path is None else _route(network, 1, path)
+
+
+def find_routes(
+    network: Network,
+    origin: Place,
+    destination: Place,
+    *,
+    k: int = 1,
+    excluded: frozenset[str] = frozenset(),
+) -> list[Route]:
+    """Up to ``k`` routes, shortest first, each with a different set of cables.
+
+    Parameters
+    ----------
+    network
+        The built network.
+    origin, destination
+        Resolved places (see :class:`~cablemap.network.places.PlaceIndex`).
+    k
+        How many routes at most.
+    excluded
+        Cables no route may use (out of service, or avoided by the user).
+
+    Returns
+    -------
+    list of Route
+        Empty when no route exists under the exclusions.
+    """
+    searcher = _Searcher(network, *endpoints(network, origin, destination), excluded)
+    best = searcher.search()
+    if best is None:
+        return []
+    found = [best]
+    seen = {frozenset(best.cables)}
+    tried: set[frozenset[str]] = {frozenset()}
+    counter = itertools.count()
+    # Heap entries: (lower bound on km, tie-break, path or None if not searched yet, avoided).
+    # A child is pushed unsearched with its parent's length as its bound (avoiding more
+    # cables never makes a route shorter) and searched only when it reaches the top, so
+    # children that could never make the k best are never searched.
+    heap: list[tuple[float, int, _Path | None, frozenset[str]]] = []
+    budget = MAX_SEARCHES_PER_ALTERNATIVE * k
+
+    def push_children(path: _Path, avoided: frozenset[str]) -> None:
+        for cable in path.cables:
+            more = avoided | {cable}
+            if more not in tried:
+                tried.add(more)
+                heapq.heappush(heap, (path.km, next(counter), None, more))
+
+    if k > 1:
+        push_children(best, frozenset())
+    while heap and len(found) < k and budget > 0:
+        _, _, path, avoided = heapq.heappop(heap)
+        if path is None:
+            budget -= 1
+            searched = searcher.search(avoided)
+            if searched is not None:
+                heapq.heappush(heap, (searched.km, next(counter), searched, avoided))
+            continue
+        if frozenset(path.cables) not in seen:
+            seen.add(frozenset(path.cables))
+            found.append(path)
+        push_children(path, avoided)
+    return [_route(network, rank, path) for rank, path in enumerate(found, start=1)]
+
+
+def _route(network: Network, rank: int, path: _Path) -> Route:
+    hops = _hops(network, list(path.edges))
+    return Route(rank=rank, km=path.km, cables=path.cables, hops=tuple(hops))
+
+
+def _edges_along(network: Network, nodes: list[int], weights: list[float]) -> list[int] | None:
+    """The cheapest usable edge between each two consecutive nodes of a path."""
+    path = []
+    for u, v in itertools.pairwise(nodes):
+        # Edge payloads equal rustworkx edge indices (edges are added in order).
+        edge = min(network.graph.edge_indices_from_endpoints(u, v), key=weights.__getitem__)
+        if math.isinf(weights[edge]):
+            return None  # only excluded edges lead on: the search found no real route
+        path.append(edge)
+    return path
+
+
+def _hops(network: Network, edge_path: list[int]) -> list[Hop]:
+    """Group a path's edges into hops that end at landing stations."""
+    edges = network.edges
+    hops: list[Hop] = []
+    run: list[int] = []
+    for edge in edge_path:
+        kind = edges.kind[edge]
+        if kind == TERMINAL:
+            continue
+        if kind == BACKHAUL:
+            a, b = _ends(network, edge)
+            if hops and hops[-1].kind == "backhaul":  # one hop for a chain of links
+                last = hops.pop()
+                via = (*last.via, last.to_station)
+                hops.append(
+                    replace(
+                        _hop(
+                            network,
+                            "backhaul",
+                            None,
+                            last.from_station,
+                            b,
+                            last.km + edges.km[edge],
+                            (),
+                        ),
+                        via=via,
+                    )
+                )
+            else:
+                hops.append(_hop(network, "backhaul", None, a, b, edges.km[edge], ()))
+            continue
+        run.append(edge)
+        end = _ends(network, edge)[1]
+        if end in network.stations:
+            start = _ends(network, run[0])[0]
+            cable_id = network.cable_ids[edges.cable[edge]]
+            segment_ids = tuple(network.segment_ids[edges.segment[e]] for e in run)
+            km = sum(edges.km[e] for e in run)
+            hops.append(_hop(network, "cable", cable_id, start, end, km, segment_ids))
+            run = []
+    return hops
+
+
+def _ends(network: Network, edge: int) -> tuple[str, str]:
+    u, v = network.graph.get_edge_endpoints_by_index(edge)
+    return network.node_ids[u], network.node_ids[v]
+
+
+def _hop(
+    network: Network,
+    kind: str,
+    cable_id: str | None,
+    a: str,
+    b: str,
+    km: float,
+    segment_ids: tuple[str, ...],
+) -> Hop:
+    sa, sb = network.stations[a], network.stations[b]
+    name = network.cables[cable_id].name if cable_id is not None else None
+    return Hop(kind, cable_id, name, a, b, sa.iso2, sb.iso2, km, segment_ids)

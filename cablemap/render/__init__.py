@@ -1,0 +1,1 @@
+"""Outputs: text tables, GeoJSON (and later maps, images and reports)."""

@@ -1,0 +1,123 @@
+"""Plain-text tables for the terminal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cablemap.network.graph import Network
+    from cablemap.network.query import RouteReport
+
+
+def route_table(report: RouteReport, network: Network) -> str:
+    """Render a route report as aligned text: one block per route, then resilience."""
+    lines = [_title(report)]
+    for route in report.routes:
+        count = len(route.cables)
+        lines.append("")
+        lines.append(
+            f"Route {route.rank}: {route.km:,.0f} km, {route.latency_ms:.1f} ms one way, "
+            f"{count} cable{'s' if count != 1 else ''}"
+        )
+        rows: list[tuple[str, ...]] = [("#", "kind", "cable", "from", "to", "km")]
+        for number, hop in enumerate(route.hops, start=1):
+            cable = hop.cable_name or "(assumed terrestrial)"
+            rows.append(
+                (
+                    str(number),
+                    hop.kind,
+                    cable,
+                    _station(network, hop.from_station),
+                    _station(network, hop.to_station),
+                    f"{hop.km:,.0f}",
+                )
+            )
+        lines.extend("  " + line for line in _align(rows, right={0, 5}))
+    if report.resilience is not None:
+        lines.append("")
+        lines.extend(_resilience(report))
+    return "\n".join(lines)
+
+
+def _title(report: RouteReport) -> str:
+    filters = report.filters
+    scope = f"cables in service in {filters.as_of}" if filters.as_of else "cables in service now"
+    if filters.include_planned:
+        scope += ", planned included"
+    if filters.avoid_cables:
+        scope += f", avoiding {', '.join(filters.avoid_cables)}"
+    origin, destination = report.origin, report.destination
+    return (
+        f"{origin.station or origin.name} ({origin.iso2}) -> "
+        f"{destination.station or destination.name} ({destination.iso2}); {scope}; "
+        f"data {report.snapshot_id}"
+    )
+
+
+def _resilience(report: RouteReport) -> list[str]:
+    assert report.resilience is not None
+    outcome = report.resilience
+    cut = ", ".join(outcome.min_cut_cables) or "none"
+    critical = ", ".join(outcome.critical_cables) or "none (no single cable failure disconnects)"
+    return [
+        f"Resilience: {outcome.disjoint_routes} routes that share no cable",
+        f"  smallest set of cables whose failure disconnects: {cut}",
+        f"  cables every route depends on: {critical}",
+    ]
+
+
+def _station(network: Network, station_id: str) -> str:
+    station = network.stations[station_id]
+    return station.name
+
+
+def _align(rows: list[tuple[str, ...]], *, right: set[int]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out = []
+    for row in rows:
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        out.append("  ".join(cells).rstrip())
+    return out
+
+
+def check_table(figures: dict[str, Any], snapshot_id: str) -> str:
+    """Render the topology check figures (see :func:`cablemap.network.checks.topology_check`)."""
+    attachment = figures["attachment"]
+    connectivity = figures["connectivity"]
+    ratio = figures["length_ratio"]
+    distances = ", ".join(f"{k} {v:.2f}" for k, v in attachment["distance_km"].items())
+    methods = ", ".join(f"{k} {v}" for k, v in attachment["methods"].items())
+    transpacific = figures["transpacific"]
+    connected_tp = sum(1 for entry in transpacific if entry["connected"])
+    repairs = ", ".join(
+        f"{kind} {entry['count']} (max {entry['max_km']:.1f} km)"
+        for kind, entry in figures["repairs"].items()
+    )
+    lines = [
+        f"Topology check of {snapshot_id}",
+        "",
+        f"landings attached:      {attachment['share_attached']:.1%} of "
+        f"{attachment['landings']} ({methods})",
+        f"attachment distance km: {distances}",
+        f"cables connected:       {connectivity['share_connected']:.1%} of "
+        f"{connectivity['cables_checked']} cables with two or more stations, through their "
+        "own drawn segments (goal 97%)",
+        f"  with spans joined over land in one country: "
+        f"{connectivity['share_connected_over_land']:.1%} (information only)",
+        f"rebuilt / stated length: median {ratio['median']:.2f}, p10 {ratio['p10']:.2f}, "
+        f"p90 {ratio['p90']:.2f} over {ratio['cables']} cables; "
+        f"{len(ratio['outliers'])} outside 0.5-2",
+        f"trans-Pacific cables connected: {connected_tp} of {len(transpacific)}",
+        f"repairs to the drawings: {repairs or 'none'}",
+    ]
+    exceptions = connectivity["exceptions"]
+    if exceptions:
+        lines += ["", f"Cables not connected through their own segments ({len(exceptions)}):"]
+        lines += [f"  {entry['cable_id']}: {entry['reason']}" for entry in exceptions]
+    if ratio["outliers"]:
+        lines += ["", "Rebuilt length far from the stated length:"]
+        lines += [f"  {o['cable_id']}: {o['ratio']:.2f}" for o in ratio["outliers"]]
+    return "\n".join(lines)
