@@ -11,6 +11,10 @@ from cablemap.dataset.records import parse_bool, parse_length_km, parse_year, sp
         ("Seren Juno Network Co., Ltd.", ["Seren Juno Network Co., Ltd."]),
         ("Avaroa Cable Ltd., OPT French Polynesia", ["Avaroa Cable Ltd.", "OPT French Polynesia"]),
         ("A, , B,", ["A", "B"]),
+        (
+            "Telia Eesti (formerly Eesti Telekom, Elion), Telia",
+            ["Telia Eesti (formerly Eesti Telekom, Elion)", "Telia"],
+        ),
         (None, []),
         ("", []),
     ],

@@ -89,13 +89,14 @@ def split_names(value: object) -> list[str]:
     """Split a comma-separated owners/suppliers string into names.
 
     White space is folded (the v2 layout separates names with two spaces), empty parts are
-    dropped and a lone corporate suffix ("Ltd.", "Inc.") is joined back to the name before
-    it, as in "Seren Juno Network Co., Ltd.".
+    dropped, commas inside parentheses do not split ("Telia Eesti (formerly Eesti Telekom,
+    Elion)") and a lone corporate suffix ("Ltd.", "Inc.") is joined back to the name
+    before it, as in "Seren Juno Network Co., Ltd.".
     """
     if not isinstance(value, str):
         return []
     names: list[str] = []
-    for part in value.split(","):
+    for part in _top_level_parts(value):
         part = " ".join(part.split())
         if not part:
             continue
@@ -104,6 +105,21 @@ def split_names(value: object) -> list[str]:
         else:
             names.append(part)
     return names
+
+
+def _top_level_parts(value: str) -> list[str]:
+    """Split on commas that are not inside parentheses."""
+    parts, depth, start = [], 0, 0
+    for position, char in enumerate(value):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            parts.append(value[start:position])
+            start = position + 1
+    parts.append(value[start:])
+    return parts
 
 
 _LENGTH = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*km\s*$", re.IGNORECASE)
