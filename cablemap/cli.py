@@ -279,6 +279,17 @@ def data_check(ctx: Context, fmt: str) -> None:
 )
 @click.option("--include-planned", is_flag=True, help="Also use cables marked planned.")
 @click.option(
+    "--policy",
+    default=None,
+    metavar="NAME|FILE",
+    help="Mark the hops a policy flags (`cablemap policies` lists them).",
+)
+@click.option(
+    "--avoid-flagged",
+    is_flag=True,
+    help="Only routes with no flagged hop; report the detour against the best route.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "geojson"]),
@@ -295,6 +306,8 @@ def route(
     avoid: tuple[str, ...],
     as_of: int | None,
     include_planned: bool,
+    policy: str | None,
+    avoid_flagged: bool,
     fmt: str,
 ) -> None:
     """Trace routes between two countries (names, ISO codes) or landing-station ids."""
@@ -309,6 +322,8 @@ def route(
         avoid_cables=avoid,
         as_of=as_of,
         include_planned=include_planned,
+        policy=policy,
+        avoid_flagged=avoid_flagged,
     )
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
@@ -320,6 +335,127 @@ def route(
         from cablemap.render.text import route_table
 
         click.echo(route_table(report, network))
+
+
+STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])
+
+
+@cli.command("stations")
+@click.option("--country", default=None, help="Only this country (name or ISO code).")
+@click.option("--risky", is_flag=True, help="Only stations where the policy flags something.")
+@click.option("--policy", default=None, metavar="NAME|FILE", help="The policy to rank by.")
+@click.option("--format", "fmt", type=STATION_FORMAT, default="table", show_default=True)
+@pass_context
+def stations(ctx: Context, country: str | None, risky: bool, policy: str | None, fmt: str) -> None:
+    """List landing stations, ranked by exposure to what a policy flags."""
+    from cablemap.errors import UserError
+    from cablemap.network.topology import build_topology
+    from cablemap.policy.flags import apply_policy
+    from cablemap.policy.rules import load_policy
+    from cablemap.policy.stations import station_exposure
+    from cablemap.render import tables
+
+    if risky and policy is None:
+        raise UserError("--risky needs --policy (risky under which policy?)")
+    dataset = _load_dataset(ctx)
+    iso2 = _country_code(dataset, country) if country else None
+    flags = None
+    if policy is not None:
+        flags = apply_policy(load_policy(policy), dataset, build_topology(dataset))
+    rows = station_exposure(dataset, flags, country=iso2)
+    if risky:
+        rows = [row for row in rows if row.risky]
+    click.echo(
+        tables.stations_output(rows, fmt, flags.policy if flags else None, dataset.snapshot_id)
+    )
+
+
+def _country_code(dataset: Any, text: str) -> str:
+    from cablemap.network.places import PlaceIndex
+
+    by_country: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for row in dataset.stations.itertuples():
+        by_country.setdefault(row.country_iso2, []).append(row.id)
+        names.setdefault(row.country_iso2, row.country_name)
+    index = PlaceIndex({k: tuple(v) for k, v in by_country.items()}, names, {})
+    return index.resolve(text).iso2
+
+
+@cli.command("cable")
+@click.argument("cable_id")
+@click.option("--policy", default=None, metavar="NAME|FILE", help="Show this policy's flags.")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@pass_context
+def cable(ctx: Context, cable_id: str, policy: str | None, fmt: str) -> None:
+    """Show one cable: owners and suppliers resolved, stations, segments and flags."""
+    from cablemap.network.topology import build_topology
+    from cablemap.policy.carriers import default_registry
+    from cablemap.policy.describe import describe_cable
+    from cablemap.policy.flags import apply_policy
+    from cablemap.policy.rules import load_policy
+    from cablemap.render import tables
+
+    dataset = _load_dataset(ctx)
+    topology = build_topology(dataset)
+    flags = apply_policy(load_policy(policy), dataset, topology) if policy else None
+    info = describe_cable(cable_id, dataset, topology, default_registry(), flags)
+    click.echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def policies(click_ctx: click.Context) -> None:
+    """List the shipped policies (and `policies show NAME` to explain one)."""
+    if click_ctx.invoked_subcommand is None:
+        from cablemap.policy.rules import load_policy, shipped_policies
+
+        for name in shipped_policies():
+            policy = load_policy(name)
+            click.echo(f"{policy.id:<28} {len(policy.rules)} rules  {policy.name}")
+
+
+@policies.command("show")
+@click.argument("name")
+def policies_show(name: str) -> None:
+    """Explain one policy (a shipped name or a TOML file): its rules and citations."""
+    from cablemap.policy.rules import load_policy
+    from cablemap.render import tables
+
+    click.echo(tables.policy_text(load_policy(name)))
+
+
+@cli.group()
+def carriers() -> None:
+    """Inspect the carrier registry."""
+
+
+@carriers.command("unmatched")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@pass_context
+def carriers_unmatched(ctx: Context, fmt: str) -> None:
+    """Owner and supplier names in the data that the registry does not know."""
+    from collections import Counter
+
+    from cablemap.policy.carriers import default_registry
+
+    dataset = _load_dataset(ctx)
+    registry = default_registry()
+    rows = []
+    for role, column in (("owner", "owners"), ("supplier", "suppliers")):
+        counts = Counter(name for names in dataset.cables[column] for name in names)
+        rows += [
+            {"role": role, "name": name, "cables": n}
+            for name, n in counts.most_common()
+            if registry.match(name) is None
+        ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    known = len(registry.entities)
+    click.echo(f"{len(rows)} names unknown to the registry ({known} entities); most cables first:")
+    for row in rows:
+        click.echo(f"{row['cables']:>4}  {row['role']:<8}  {row['name']}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

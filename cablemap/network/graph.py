@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from cablemap.network.query import RouteReport
     from cablemap.network.resilience import FlowNetwork
     from cablemap.network.tables import Topology
+    from cablemap.policy.flags import PolicyFlags
+    from cablemap.policy.rules import Policy
 
 SPEED_OF_LIGHT_KM_S = 299_792.458
 FIBRE_REFRACTIVE_INDEX = 1.468
@@ -98,6 +100,26 @@ class Network:
     country_source: dict[str, int]
     country_sink: dict[str, int]
     topology: Topology
+    dataset: Dataset
+    _flags: dict[str, PolicyFlags] = field(default_factory=dict, repr=False, compare=False)
+
+    def policy_flags(self, policy: Policy) -> PolicyFlags:
+        """The flags ``policy`` puts on this network's data (computed once per policy)."""
+        from cablemap.policy.flags import apply_policy
+
+        key = f"{policy.id}@{policy.path}"
+        if key not in self._flags:
+            self._flags[key] = apply_policy(policy, self.dataset, self.topology)
+        return self._flags[key]
+
+    def edges_touching(self, station_ids: frozenset[str]) -> frozenset[int]:
+        """Every edge (any kind) that starts or ends at one of these stations."""
+        nodes = {self.node_index[s] for s in station_ids if s in self.node_index}
+        found: set[int] = set()
+        for node in nodes:
+            found.update(e for _, _, e in self.graph.in_edges(node))
+            found.update(e for _, _, e in self.graph.out_edges(node))
+        return frozenset(found)
 
     @cached_property
     def reverse_graph(self) -> rx.PyDiGraph:
@@ -198,6 +220,7 @@ def build_network(dataset: Dataset, *, topology: Topology | None = None) -> Netw
         country_source=builder.country_source,
         country_sink=builder.country_sink,
         topology=topology,
+        dataset=dataset,
     )
 
 

@@ -17,6 +17,8 @@ from cablemap.network.graph import FIBRE_KM_PER_MS, FIBRE_REFRACTIVE_INDEX
 from cablemap.network.places import Place
 from cablemap.network.resilience import Resilience, analyse_resilience
 from cablemap.network.routing import Route, find_routes
+from cablemap.policy.routes import annotate, detour, flagged_edges, ownership_flagged_cables
+from cablemap.policy.rules import Policy, load_policy
 
 if TYPE_CHECKING:
     from cablemap.network.graph import Network
@@ -49,15 +51,31 @@ class RouteReport:
     resilience: Resilience | None
     filters: RouteFilters
     snapshot_id: str
+    policy: Policy | None = None
+    clean: dict[str, Any] | None = None
+    """With ``avoid_flagged``: the detour against the best route, or that none is clean."""
+    best_route: Route | None = None
+    """With ``avoid_flagged``: the best route when flagged hops are allowed."""
+    clean_resilience: Resilience | None = None
+    """With a policy and resilience: the same figures over unflagged cables only."""
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON contract (see ``docs/routing.md``)."""
+        resilience = self.resilience.as_dict() if self.resilience else None
+        if resilience is not None and self.clean_resilience is not None:
+            resilience["cables_to_fail_before_all_flagged"] = self.clean_resilience.disjoint_routes
+            resilience["clean_min_cut_cables"] = list(self.clean_resilience.min_cut_cables)
+        clean = dict(self.clean) if self.clean is not None else None
+        if clean is not None and self.best_route is not None:
+            clean["best_route"] = self.best_route.as_dict()
         return {
             "from": self.origin.as_dict(),
             "to": self.destination.as_dict(),
             "routes": [route.as_dict() for route in self.routes],
-            "resilience": self.resilience.as_dict() if self.resilience else None,
+            "resilience": resilience,
             "snapshot": self.snapshot_id,
+            "policy": {"id": self.policy.id, "name": self.policy.name} if self.policy else None,
+            "clean": clean,
             "filters": self.filters.as_dict(),
             "assumptions": {
                 "backhaul_factor": BACKHAUL_FACTOR,
@@ -78,6 +96,8 @@ def trace_routes(
     avoid_cables: Iterable[str] = (),
     as_of: int | None = None,
     include_planned: bool = False,
+    policy: str | Policy | None = None,
+    avoid_flagged: bool = False,
 ) -> RouteReport:
     """Find routes between two places, with optional alternatives and resilience.
 
@@ -97,6 +117,10 @@ def trace_routes(
         Use only cables in service in this year (default: the current year).
     include_planned
         Also use cables the data marks as planned.
+    policy
+        A policy (name, file path or loaded :class:`Policy`): hops carry its flags.
+    avoid_flagged
+        Return only routes with no flagged hop, and the detour against the best route.
 
     Returns
     -------
@@ -120,20 +144,57 @@ def trace_routes(
     filters = RouteFilters(as_of, include_planned, avoided)
     excluded = network.cables_out_of_service(as_of=as_of, include_planned=include_planned)
     excluded = excluded | frozenset(avoided)
-    routes = find_routes(network, start, end, k=k, excluded=excluded)
-    if not routes:
+    rules = _policy(policy)
+    if avoid_flagged and rules is None:
+        raise UserError("--avoid-flagged needs --policy (which flags to avoid)")
+    flags = network.policy_flags(rules) if rules is not None else None
+    blocked = flagged_edges(network, flags) if avoid_flagged and flags else frozenset()
+    routes = find_routes(network, start, end, k=k, excluded=excluded, excluded_edges=blocked)
+    best: Route | None = None
+    if avoid_flagged:
+        unrestricted = find_routes(network, start, end, excluded=excluded)
+        best = unrestricted[0] if unrestricted else None
+    if not routes and best is None:
         when = f" in {as_of}" if as_of else ""
         avoiding = f" (avoiding {', '.join(avoided)})" if avoided else ""
         raise NoRouteError(
             f"no route from {start.name} to {end.name} with the cables in service{when}"
             f"{avoiding}; try --include-planned, a later --as-of, or fewer --avoid-cable"
         )
-    outcome = (
-        analyse_resilience(network, network.flow_network, start, end, excluded)
-        if resilience
-        else None
+    if flags is not None:
+        routes = [annotate(route, flags) for route in routes]
+        best = annotate(best, flags) if best is not None else None
+    outcome = clean_outcome = None
+    if resilience:
+        flow = network.flow_network
+        outcome = analyse_resilience(network, flow, start, end, excluded)
+        if flags is not None:
+            clean_outcome = analyse_resilience(
+                network,
+                flow,
+                start,
+                end,
+                excluded | ownership_flagged_cables(flags),
+                flags.flagged_stations(),
+            )
+    return RouteReport(
+        start,
+        end,
+        tuple(routes),
+        outcome,
+        filters,
+        network.snapshot_id,
+        rules,
+        detour(best, routes[0] if routes else None) if best is not None else None,
+        best if avoid_flagged else None,
+        clean_outcome,
     )
-    return RouteReport(start, end, tuple(routes), outcome, filters, network.snapshot_id)
+
+
+def _policy(policy: str | Policy | None) -> Policy | None:
+    if policy is None or isinstance(policy, Policy):
+        return policy
+    return load_policy(policy)
 
 
 def _check_distinct(start: Place, end: Place) -> None:

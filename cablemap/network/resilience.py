@@ -119,6 +119,7 @@ def analyse_resilience(
     origin: Place,
     destination: Place,
     excluded: frozenset[str] = frozenset(),
+    excluded_stations: frozenset[str] = frozenset(),
 ) -> Resilience:
     """Count cable-disjoint routes, find a minimum cable cut and the critical cables.
 
@@ -132,6 +133,8 @@ def analyse_resilience(
         The two places.
     excluded
         Cables treated as already failed (out of service, avoided).
+    excluded_stations
+        Stations treated as unusable (for example in a jurisdiction a policy excludes).
 
     Returns
     -------
@@ -146,6 +149,10 @@ def analyse_resilience(
     for edge, cable_id in flow.span_edge_cable.items():
         if cable_id in excluded:
             capacity[edge] = 0
+    closed = [flow.station_node[s] for s in excluded_stations if s in flow.station_node]
+    if closed:
+        blocked = np.isin(flow.tails, closed) | np.isin(flow.heads, closed)
+        capacity[blocked] = 0
     graph = csr_matrix((capacity, (flow.tails, flow.heads)), shape=(flow.size, flow.size))
     result = maximum_flow(graph, source, target)
     value = int(result.flow_value)

@@ -19,12 +19,15 @@ import heapq
 import itertools
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rustworkx as rx
 
 from cablemap.network.graph import BACKHAUL, CABLE, FIBRE_KM_PER_MS, TERMINAL, Network
 from cablemap.network.places import Place
+
+if TYPE_CHECKING:
+    from cablemap.policy.flags import Flag
 
 MAX_SEARCHES_PER_ALTERNATIVE = 25
 """Bound on shortest-path searches spent per requested route, so a query with many
@@ -46,6 +49,8 @@ class Hop:
     segment_ids: tuple[str, ...] = ()
     via: tuple[str, ...] = ()
     """Stations a backhaul hop passes on its way (its links join there)."""
+    flags: tuple[Flag, ...] = ()
+    """What a policy flags on this hop (empty without a policy)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The hop in the JSON contract."""
@@ -60,6 +65,7 @@ class Hop:
             "km": round(self.km, 1),
             "segments": list(self.segment_ids),
             "via": list(self.via),
+            "flags": [flag.as_dict() for flag in self.flags],
         }
 
 
@@ -73,6 +79,11 @@ class Route:
     hops: tuple[Hop, ...]
 
     @property
+    def flagged(self) -> bool:
+        """Whether any hop carries a policy flag."""
+        return any(hop.flags for hop in self.hops)
+
+    @property
     def latency_ms(self) -> float:
         """One-way propagation delay in fibre (see :data:`FIBRE_KM_PER_MS`)."""
         return self.km / FIBRE_KM_PER_MS
@@ -84,6 +95,7 @@ class Route:
             "km": round(self.km, 1),
             "latency_ms": round(self.latency_ms, 2),
             "cables": list(self.cables),
+            "flagged": self.flagged,
             "hops": [hop.as_dict() for hop in self.hops],
         }
 
@@ -123,11 +135,20 @@ class _Searcher:
     distance never overestimates and A* stays exact while visiting few nodes.
     """
 
-    def __init__(self, network: Network, source: int, target: int, excluded: frozenset[str]):
+    def __init__(
+        self,
+        network: Network,
+        source: int,
+        target: int,
+        excluded: frozenset[str],
+        excluded_edges: frozenset[int] = frozenset(),
+    ):
         self.network = network
         self.source = source
         self.target = target
         self.weights = network.weights(excluded)
+        for edge in excluded_edges:
+            self.weights[edge] = math.inf
         self._to_target: list[float] | None = None
 
     def search(self, avoided: frozenset[str] = frozenset()) -> _Path | None:
@@ -199,6 +220,7 @@ def find_routes(
     *,
     k: int = 1,
     excluded: frozenset[str] = frozenset(),
+    excluded_edges: frozenset[int] = frozenset(),
 ) -> list[Route]:
     """Up to ``k`` routes, shortest first, each with a different set of cables.
 
@@ -212,13 +234,17 @@ def find_routes(
         How many routes at most.
     excluded
         Cables no route may use (out of service, or avoided by the user).
+    excluded_edges
+        Graph edges no route may use (for example those a policy flags).
 
     Returns
     -------
     list of Route
         Empty when no route exists under the exclusions.
     """
-    searcher = _Searcher(network, *endpoints(network, origin, destination), excluded)
+    searcher = _Searcher(
+        network, *endpoints(network, origin, destination), excluded, excluded_edges
+    )
     best = searcher.search()
     if best is None:
         return []

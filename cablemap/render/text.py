@@ -12,12 +12,17 @@ if TYPE_CHECKING:
 def route_table(report: RouteReport, network: Network) -> str:
     """Render a route report as aligned text: one block per route, then resilience."""
     lines = [_title(report)]
+    if report.clean is not None:
+        lines += ["", _clean_summary(report)]
     for route in report.routes:
         count = len(route.cables)
         lines.append("")
+        mark = ""
+        if report.policy is not None:
+            mark = " - FLAGGED" if route.flagged else f" - clean under {report.policy.id}"
         lines.append(
             f"Route {route.rank}: {route.km:,.0f} km, {route.latency_ms:.1f} ms one way, "
-            f"{count} cable{'s' if count != 1 else ''}"
+            f"{count} cable{'s' if count != 1 else ''}{mark}"
         )
         rows: list[tuple[str, ...]] = [("#", "kind", "cable", "from", "to", "km")]
         for number, hop in enumerate(route.hops, start=1):
@@ -33,15 +38,41 @@ def route_table(report: RouteReport, network: Network) -> str:
                 )
             )
         lines.extend("  " + line for line in _align(rows, right={0, 5}))
+        for number, hop in enumerate(route.hops, start=1):
+            for flag in hop.flags:
+                lines.append(f"     hop {number} flagged [{flag.rule}]: {flag.reason}")
     if report.resilience is not None:
         lines.append("")
         lines.extend(_resilience(report))
     return "\n".join(lines)
 
 
+def _clean_summary(report: RouteReport) -> str:
+    clean = report.clean or {}
+    assert report.policy is not None
+    if not clean.get("clean_route_exists"):
+        best = report.best_route
+        route = (
+            f" The best route ({best.km:,.0f} km, {', '.join(best.cables)}) is flagged."
+            if best
+            else ""
+        )
+        name = report.policy.id
+        return f"No clean route exists under {name}: every route uses a flagged hop.{route}"
+    if not clean.get("best_route_flagged"):
+        return f"The best route is already clean under {report.policy.id} (no detour)."
+    return (
+        f"Avoiding flagged hops under {report.policy.id} costs a detour of "
+        f"+{clean['detour_km']:,.0f} km, +{clean['detour_ms']:.1f} ms one way "
+        f"(best route {clean['best_km']:,.0f} km, best clean route {clean['clean_km']:,.0f} km)."
+    )
+
+
 def _title(report: RouteReport) -> str:
     filters = report.filters
     scope = f"cables in service in {filters.as_of}" if filters.as_of else "cables in service now"
+    if report.policy is not None:
+        scope += f"; policy {report.policy.id}"
     if filters.include_planned:
         scope += ", planned included"
     if filters.avoid_cables:
@@ -59,11 +90,18 @@ def _resilience(report: RouteReport) -> list[str]:
     outcome = report.resilience
     cut = ", ".join(outcome.min_cut_cables) or "none"
     critical = ", ".join(outcome.critical_cables) or "none (no single cable failure disconnects)"
-    return [
+    lines = [
         f"Resilience: {outcome.disjoint_routes} routes that share no cable",
         f"  smallest set of cables whose failure disconnects: {cut}",
         f"  cables every route depends on: {critical}",
     ]
+    if report.clean_resilience is not None and report.policy is not None:
+        clean = report.clean_resilience
+        lines.append(
+            f"  under {report.policy.id}: {clean.disjoint_routes} cable failures leave only "
+            f"flagged routes ({', '.join(clean.min_cut_cables) or 'no clean route even now'})"
+        )
+    return lines
 
 
 def _station(network: Network, station_id: str) -> str:

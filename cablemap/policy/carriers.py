@@ -1,0 +1,256 @@
+"""The carrier registry: companies behind the cables, matched to the data's owner names.
+
+Entities come from the TOML files in ``geodata/carriers/`` (schema in its README). Each
+says where the company is headquartered, who controls it and which sources say so.
+Owner and supplier strings from the cable data are matched to entities by **normalised
+exact alias** only (case, white space and surrounding markup ignored), never by
+substring or fuzzy score, so "Chunghwa Telecom" (Taiwan) can never match a Chinese
+carrier by accident.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cablemap.errors import DataError
+from cablemap.policy.toml_errors import read_toml, where
+from cablemap.resources import geodata_dir
+
+ROLES = frozenset({"carrier", "investor", "supplier"})
+CLAIMS = frozenset({"hq_country", "parent", "state_control", "roles", "covered_list", "name"})
+ENTITY_KEYS = frozenset(
+    {
+        "id",
+        "name",
+        "aliases",
+        "parent",
+        "hq_country",
+        "state_control",
+        "roles",
+        "verified",
+        "notes",
+        "sources",
+        "covered_list",
+    }
+)
+SOURCE_KEYS = frozenset({"claims", "title", "publisher", "date", "url", "note"})
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+_MARKUP = re.compile(r"^[\s*_`#~]+|[\s*_`#~]+$")
+
+
+def normalise_name(text: str) -> str:
+    """Return the form names are compared in.
+
+    NFKC, case folded, white space collapsed, markup such as ``***Retelit***`` stripped,
+    typographic apostrophes made plain.
+    """
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"\*+([^*]+)\*+", r"\1", text)
+    return " ".join(_MARKUP.sub("", text).split()).casefold()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document behind one or more claims of an entity."""
+
+    claims: tuple[str, ...]
+    title: str
+    publisher: str
+    date: str
+    url: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "claims": list(self.claims),
+            "title": self.title,
+            "publisher": self.publisher,
+            "date": self.date,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A company (or a state acting as an investor) in the registry."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    hq_country: str
+    roles: tuple[str, ...]
+    sources: tuple[Source, ...]
+    parent: str | None = None
+    state_control: dict[str, str] | None = None
+    covered_list: dict[str, str] | None = None
+    verified: bool = True
+    notes: str = ""
+    file: str = ""
+
+    def sources_for(self, claim: str) -> tuple[Source, ...]:
+        """The sources that support one claim (``hq_country``, ``state_control``...)."""
+        return tuple(s for s in self.sources if claim in s.claims)
+
+    def describe(self) -> str:
+        """One line: name, headquarters, state control, Covered List."""
+        parts = [f"{self.name} (HQ {self.hq_country}"]
+        if self.state_control:
+            share = self.state_control.get("share")
+            parts.append(
+                f"; controlled by the state of {self.state_control['state']}"
+                + (f", {share}" if share else "")
+            )
+        if self.covered_list:
+            parts.append(f"; FCC Covered List since {self.covered_list.get('added', '?')}")
+        if not self.verified:
+            parts.append("; UNVERIFIED")
+        return "".join(parts) + ")"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All entities, indexed by id and by normalised alias."""
+
+    entities: dict[str, Entity]
+    by_alias: dict[str, str] = field(default_factory=dict)
+
+    def match(self, name: str) -> Entity | None:
+        """The entity a data owner/supplier string names, or ``None`` if unknown."""
+        entity_id = self.by_alias.get(normalise_name(name))
+        return self.entities[entity_id] if entity_id else None
+
+    def ancestors(self, entity_id: str) -> list[Entity]:
+        """The entity's parent, grandparent... (nearest first)."""
+        chain, seen = [], {entity_id}
+        parent = self.entities[entity_id].parent
+        while parent and parent not in seen:
+            seen.add(parent)
+            chain.append(self.entities[parent])
+            parent = self.entities[parent].parent
+        return chain
+
+    def root(self, entity_id: str) -> str:
+        """The ultimate parent's id (the entity itself when it has none)."""
+        chain = self.ancestors(entity_id)
+        return chain[-1].id if chain else entity_id
+
+    def family(self, entity_id: str) -> list[Entity]:
+        """Every entity under the same ultimate parent (its corporate family)."""
+        root = self.root(entity_id)
+        return [e for e in self.entities.values() if self.root(e.id) == root]
+
+
+def load_registry(directory: Path | None = None) -> Registry:
+    """Load and validate every ``*.toml`` in the carriers directory.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the line and the entity for any schema problem.
+    """
+    directory = directory or geodata_dir() / "carriers"
+    entities: dict[str, Entity] = {}
+    by_alias: dict[str, str] = {}
+    texts: dict[str, tuple[Path, str]] = {}
+    for path in sorted(directory.glob("*.toml")):
+        doc, text = read_toml(path)
+        for raw in doc.get("entity", []):
+            entity = _entity(raw, path, text)
+            if entity.id in entities:
+                raise DataError(
+                    f"{where(path, text, entity.id)}: entity id {entity.id!r} is already "
+                    f"used in {entities[entity.id].file}"
+                )
+            entities[entity.id] = entity
+            texts[entity.id] = (path, text)
+            for alias in entity.aliases:
+                key = normalise_name(alias)
+                if key in by_alias and by_alias[key] != entity.id:
+                    raise DataError(
+                        f"{where(path, text, alias)}: alias {alias!r} of {entity.id!r} is "
+                        f"already an alias of {by_alias[key]!r}; one name, one company"
+                    )
+                by_alias[key] = entity.id
+    for entity in entities.values():
+        if entity.parent and entity.parent not in entities:
+            path, text = texts[entity.id]
+            raise DataError(
+                f"{where(path, text, 'parent', entity.parent)}: entity {entity.id!r}: parent "
+                f"{entity.parent!r} is not in the registry"
+            )
+    return Registry(entities, by_alias)
+
+
+@cache
+def default_registry() -> Registry:
+    """The registry shipped in ``geodata/carriers`` (loaded once)."""
+    return load_registry()
+
+
+def _entity(raw: dict[str, Any], path: Path, text: str) -> Entity:
+    entity_id = raw.get("id")
+    here = where(path, text, f'"{entity_id}"') if entity_id else str(path)
+
+    def fail(message: str, *needles: str) -> DataError:
+        location = where(path, text, *needles) if needles else here
+        return DataError(f"{location}: entity {entity_id!r}: {message}")
+
+    if not isinstance(entity_id, str) or not _SLUG.fullmatch(entity_id):
+        raise fail("'id' must be a slug (a-z, 0-9, hyphens)")
+    unknown = set(raw) - ENTITY_KEYS
+    if unknown:
+        raise fail(f"unknown key {sorted(unknown)[0]!r}", sorted(unknown)[0])
+    for key in ("name", "hq_country"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise fail(f"missing required field {key!r}")
+    if not re.fullmatch(r"[A-Z]{2}", raw["hq_country"]):
+        raise fail(f"hq_country {raw['hq_country']!r} is not an ISO alpha-2 code", "hq_country")
+    roles = tuple(raw.get("roles", ()))
+    if not roles or set(roles) - ROLES:
+        raise fail(f"roles must be some of {sorted(ROLES)}, not {list(roles)}", "roles")
+    sources = tuple(_source(s, fail) for s in raw.get("sources", ()))
+    if not sources:
+        raise fail("has no sources; every entity cites at least one")
+    entity = Entity(
+        id=entity_id,
+        name=raw["name"],
+        aliases=tuple(raw.get("aliases", ())) or (raw["name"],),
+        hq_country=raw["hq_country"],
+        roles=roles,
+        sources=sources,
+        parent=raw.get("parent"),
+        state_control=raw.get("state_control"),
+        covered_list=raw.get("covered_list"),
+        verified=bool(raw.get("verified", True)),
+        notes=str(raw.get("notes", "")),
+        file=path.name,
+    )
+    for claim in ("hq_country", "parent", "state_control", "covered_list"):
+        needed = claim == "hq_country" or bool(raw.get(claim))
+        if needed and not entity.sources_for(claim):
+            raise fail(f"no source lists the claim {claim!r}; add it to a source's claims")
+    return entity
+
+
+def _source(raw: Any, fail: Any) -> Source:
+    if not isinstance(raw, dict):
+        raise fail("each source must be a table")
+    unknown = set(raw) - SOURCE_KEYS
+    if unknown:
+        raise fail(f"unknown source key {sorted(unknown)[0]!r}", sorted(unknown)[0])
+    claims = tuple(raw.get("claims", ()))
+    if not claims or set(claims) - CLAIMS:
+        raise fail(f"source claims must be some of {sorted(CLAIMS)}, not {list(claims)}")
+    for key in ("title", "url"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise fail(f"a source lacks {key!r}")
+    date = str(raw.get("date", ""))
+    if not _DATE.fullmatch(date):
+        raise fail(f"source date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", date or "date")
+    return Source(claims, raw["title"], str(raw.get("publisher", "")), date, raw["url"])

@@ -1,0 +1,101 @@
+"""Landing stations ranked by exposure to what a policy flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cablemap.dataset.load import Dataset
+    from cablemap.policy.flags import Flag, PolicyFlags
+
+
+@dataclass(frozen=True)
+class StationExposure:
+    """One landing station: its cables, how many a policy flags, and why."""
+
+    id: str
+    name: str
+    iso2: str
+    country_name: str
+    lon: float
+    lat: float
+    cables: tuple[str, ...]
+    flagged_cables: tuple[str, ...]
+    station_flags: tuple[Flag, ...]
+    reasons: tuple[str, ...]
+
+    @property
+    def exposure(self) -> float:
+        """Flagged cables / all cables landing here (1.0 in an excluded jurisdiction)."""
+        if self.station_flags:
+            return 1.0
+        return len(self.flagged_cables) / len(self.cables) if self.cables else 0.0
+
+    @property
+    def risky(self) -> bool:
+        """Whether anything here is flagged."""
+        return bool(self.station_flags or self.flagged_cables)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "country": self.iso2,
+            "country_name": self.country_name,
+            "lon": self.lon,
+            "lat": self.lat,
+            "cables": len(self.cables),
+            "flagged_cables": list(self.flagged_cables),
+            "exposure": round(self.exposure, 3),
+            "excluded_jurisdiction": bool(self.station_flags),
+            "reasons": list(self.reasons),
+            "flags": [f.as_dict() for f in self.station_flags],
+        }
+
+
+def station_exposure(
+    dataset: Dataset, flags: PolicyFlags | None, *, country: str | None = None
+) -> list[StationExposure]:
+    """Every landing station with a cable (of one country, if given), most exposed first.
+
+    A cable counts as flagged at a station when the policy flags the cable for any
+    reason: an owner, a supplier, or a landing in an excluded jurisdiction (traffic on it
+    reaches that jurisdiction). Ties are broken by the number of flagged cables, then name.
+    """
+    cable_names = dict(zip(dataset.cables["id"], dataset.cables["name"], strict=True))
+    at_station: dict[str, list[str]] = {}
+    for cable_id, station_id in zip(
+        dataset.landings["cable_id"], dataset.landings["station_id"], strict=True
+    ):
+        at_station.setdefault(station_id, []).append(cable_id)
+    out = []
+    for row in dataset.stations.itertuples():
+        if row.id not in at_station or (country and row.country_iso2 != country):
+            continue
+        cables = tuple(at_station[row.id])
+        cable_flags = {c: (flags.cables.get(c, ()) if flags else ()) for c in cables}
+        flagged = tuple(c for c in cables if cable_flags[c])
+        own = flags.stations.get(row.id, ()) if flags else ()
+        reasons = [f.reason for f in own] + [
+            f"{cable_names[c]}: "
+            + "; ".join(dict.fromkeys(f"[{f.rule}] {f.reason}" for f in cable_flags[c]))
+            for c in flagged
+        ]
+        out.append(
+            StationExposure(
+                row.id,
+                row.name,
+                row.country_iso2,
+                row.country_name,
+                row.geometry.x,
+                row.geometry.y,
+                cables,
+                flagged,
+                tuple(own),
+                tuple(reasons),
+            )
+        )
+    out.sort(key=lambda s: (-s.exposure, -len(s.flagged_cables), -len(s.cables), s.name))
+    return out

@@ -1,0 +1,41 @@
+"""Locate problems in TOML files: the line a key or value stands on, for error messages."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from cablemap.errors import CablemapError, DataError
+
+
+def read_toml(path: Path, error: type[CablemapError] = DataError) -> tuple[dict[str, Any], str]:
+    """Parse a TOML file, returning the document and its text.
+
+    Raises
+    ------
+    DataError
+        (or ``error``) naming the file and the line for unreadable or invalid TOML.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: invalid TOML: {exc}; fix the file") from exc
+
+
+def line_of(text: str, *needles: str) -> int | None:
+    """The first line (1-based) that contains every needle, or ``None``."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if all(needle in line for needle in needles):
+            return number
+    return None
+
+
+def where(path: Path, text: str, *needles: str) -> str:
+    """``"file:line"`` for the first line holding the needles, else just the file."""
+    line = line_of(text, *needles)
+    return f"{path}:{line}" if line else str(path)
