@@ -251,3 +251,35 @@ def test_station_exposure_ranking(use_test_registry, mini):
     chikura = next(r for r in rows if r.id == "chikura-japan")
     assert chikura.exposure == 0.0 and not chikura.risky
     assert [r.iso2 for r in station_exposure(dataset, flags, country="SG")] == ["SG"]
+
+
+def test_segment_ownership_override(use_test_registry, mini):
+    from cablemap.policy.flags import apply_policy
+    from cablemap.policy.overrides import load_overrides
+
+    dataset, topology = mini
+    overrides = load_overrides(use_test_registry, FIXTURES / "registry" / "segment-ownership.toml")
+    flags = apply_policy(load_policy("clean-network-2020"), dataset, topology, overrides=overrides)
+    assert flags.cables["alpha-pacific"] == ()  # the cable's own owners are clean
+    segments = topology.segments[topology.segments.cable_id == "alpha-pacific"]
+    held = {
+        s: flags.segments[s]
+        for s, a, b in zip(segments.segment_id, segments.from_node, segments.to_node, strict=True)
+        if "chikura-japan" in (a, b)
+    }
+    assert held and all(held.values())
+    reason = next(iter(held.values()))[0].reason
+    assert reason.startswith("segment held by China Telecom Corporation (test)")
+    assert "https://example.org/segment" in reason
+    others = set(segments.segment_id) - set(held)
+    assert all(flags.segments[s] == () for s in others)
+
+
+def test_override_with_unknown_owner_is_refused(registry, tmp_path):
+    from cablemap.policy.overrides import load_overrides
+
+    path = tmp_path / "segment-ownership.toml"
+    text = (FIXTURES / "registry" / "segment-ownership.toml").read_text()
+    path.write_text(text.replace('"china-telecom"', '"nobody"'))
+    with pytest.raises(DataError, match=r"segment-ownership.toml:3: .*unknown: \['nobody'\]"):
+        load_overrides(registry, path)
