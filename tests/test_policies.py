@@ -283,3 +283,25 @@ def test_override_with_unknown_owner_is_refused(registry, tmp_path):
     path.write_text(text.replace('"china-telecom"', '"nobody"'))
     with pytest.raises(DataError, match=r"segment-ownership.toml:3: .*unknown: \['nobody'\]"):
         load_overrides(registry, path)
+
+
+@pytest.mark.parametrize(
+    ("share", "controlled"),
+    [
+        ("100%", "CN"),
+        ("majority", "CN"),
+        (None, "CN"),
+        ("~28%", None),
+        ("minority", None),
+        ("~52%", "CN"),
+        ("10%", None),
+    ],
+)
+def test_state_control_needs_a_controlling_stake(registry, share, controlled):
+    from dataclasses import replace
+
+    entity = registry.entities["singtel"]
+    control = {"state": "CN"} | ({"share": share} if share else {})
+    changed = replace(entity, state_control=control)
+    assert changed.state_controlled == controlled
+    assert ("controlled by the state of CN" in changed.describe()) == bool(controlled)

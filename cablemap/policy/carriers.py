@@ -93,6 +93,21 @@ class Entity:
     notes: str = ""
     file: str = ""
 
+    @property
+    def state_controlled(self) -> str | None:
+        """The state that *controls* the entity (a majority or controlling stake), if any.
+
+        A ``state_control`` entry whose ``share`` is a number under 50 % ("~28%") or says
+        "minority" records a minority stake, which is not control.
+        """
+        if not self.state_control:
+            return None
+        share = str(self.state_control.get("share", "")).lower()
+        number = re.search(r"[0-9]+(?:\.[0-9]+)?", share)
+        if "minority" in share or (number and float(number.group()) < 50):
+            return None
+        return self.state_control.get("state")
+
     def sources_for(self, claim: str) -> tuple[Source, ...]:
         """The sources that support one claim (``hq_country``, ``state_control``...)."""
         return tuple(s for s in self.sources if claim in s.claims)
@@ -102,10 +117,13 @@ class Entity:
         parts = [f"{self.name} (HQ {self.hq_country}"]
         if self.state_control:
             share = self.state_control.get("share")
-            parts.append(
-                f"; controlled by the state of {self.state_control['state']}"
-                + (f", {share}" if share else "")
-            )
+            state = self.state_control["state"]
+            if self.state_controlled:
+                parts.append(
+                    f"; controlled by the state of {state}" + (f", {share}" if share else "")
+                )
+            else:
+                parts.append(f"; the state of {state} holds {share or 'a minority stake'}")
         if self.covered_list:
             parts.append(f"; FCC Covered List since {self.covered_list.get('added', '?')}")
         if not self.verified:

@@ -123,9 +123,9 @@ class Rule:
         if entity.hq_country in self.hq_countries:
             return f"is headquartered in {entity.hq_country}"
         control = entity.state_control or {}
-        if control.get("state") in self.state_controlled_by:
+        if entity.state_controlled and entity.state_controlled in self.state_controlled_by:
             share = f" ({control['share']})" if control.get("share") else ""
-            return f"is controlled by the state of {control['state']}{share}"
+            return f"is controlled by the state of {entity.state_controlled}{share}"
         if self.covered_list and entity.covered_list:
             entry = entity.covered_list
             return (
