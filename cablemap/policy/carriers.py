@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cablemap.errors import DataError
-from cablemap.policy.toml_errors import read_toml, where
+from cablemap.policy.toml_errors import check_table, read_toml, where
 from cablemap.resources import geodata_dir
 
 ROLES = frozenset({"carrier", "investor", "supplier"})
@@ -257,17 +257,10 @@ def _entity(raw: dict[str, Any], path: Path, text: str) -> Entity:
 
 
 def _source(raw: Any, fail: Any) -> Source:
-    if not isinstance(raw, dict):
-        raise fail("each source must be a table")
-    unknown = set(raw) - SOURCE_KEYS
-    if unknown:
-        raise fail(f"unknown source key {sorted(unknown)[0]!r}", sorted(unknown)[0])
+    check_table(raw, SOURCE_KEYS, ("title", "url"), fail, "source")
     claims = tuple(raw.get("claims", ()))
     if not claims or set(claims) - CLAIMS:
         raise fail(f"source claims must be some of {sorted(CLAIMS)}, not {list(claims)}")
-    for key in ("title", "url"):
-        if not isinstance(raw.get(key), str) or not raw[key]:
-            raise fail(f"a source lacks {key!r}")
     date = str(raw.get("date", ""))
     if not _DATE.fullmatch(date):
         raise fail(f"source date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", date or "date")

@@ -36,7 +36,7 @@ from typing import Any
 
 from cablemap.errors import UserError
 from cablemap.policy.carriers import Entity, Registry, default_registry
-from cablemap.policy.toml_errors import read_toml, where
+from cablemap.policy.toml_errors import check_table, read_toml, where
 from cablemap.resources import geodata_dir
 
 APPLIES_TO = ("owner", "supplier", "landing")
@@ -246,14 +246,7 @@ def _rule(raw: dict[str, Any], path: Path, text: str, registry: Registry) -> Rul
 
 
 def _citation(raw: Any, fail: Any) -> Citation:
-    if not isinstance(raw, dict):
-        raise fail("each citation must be a table")
-    unknown = set(raw) - CITATION_KEYS
-    if unknown:
-        raise fail(f"unknown citation key {sorted(unknown)[0]!r}", sorted(unknown)[0])
-    for key in ("title", "url", "date"):
-        if not isinstance(raw.get(key), str) or not raw[key]:
-            raise fail(f"a citation lacks {key!r}")
+    check_table(raw, CITATION_KEYS, ("title", "url", "date"), fail, "citation")
     return Citation(
         raw["title"],
         str(raw.get("publisher", "")),

@@ -39,3 +39,22 @@ def where(path: Path, text: str, *needles: str) -> str:
     """``"file:line"`` for the first line holding the needles, else just the file."""
     line = line_of(text, *needles)
     return f"{path}:{line}" if line else str(path)
+
+
+def check_table(
+    raw: Any, allowed: frozenset[str], required: tuple[str, ...], fail: Any, what: str
+) -> dict[str, Any]:
+    """Check one TOML table (a source, a citation): a table, known keys, required strings.
+
+    ``fail(message, *needles)`` builds the error to raise (it knows file and line).
+    """
+    if not isinstance(raw, dict):
+        raise fail(f"each {what} must be a table")
+    unknown = set(raw) - allowed
+    if unknown:
+        key = sorted(unknown)[0]
+        raise fail(f"unknown {what} key {key!r}", key)
+    for key in required:
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise fail(f"a {what} lacks {key!r}")
+    return raw
