@@ -219,3 +219,117 @@ def test_public_api_is_lazy_and_complete():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "build_network" in result.stdout and "load_dataset" in result.stdout
+
+
+def test_route_with_policy_avoid_flagged(open_root, isolated_cache):
+    result = run(
+        "--data",
+        str(open_root),
+        "route",
+        "United States",
+        "Japan",
+        "--policy",
+        "clean-network-2020",
+        "--avoid-flagged",
+        "--resilience",
+        "--format",
+        "json",
+        cache=isolated_cache,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["policy"]["id"] == "clean-network-2020"
+    assert all(not r["flagged"] and all(not h["flags"] for h in r["hops"]) for r in data["routes"])
+    clean = data["clean"]
+    assert clean["clean_route_exists"] and clean["best_route_flagged"]
+    assert clean["detour_km"] > 0 and clean["detour_ms"] > 0
+    best_flags = [f for h in clean["best_route"]["hops"] for f in h["flags"]]
+    assert best_flags and all(f["reason"] and f["citations"][0]["url"] for f in best_flags)
+    assert data["resilience"]["cables_to_fail_before_all_flagged"] >= 1
+
+
+def test_stations_risky_csv_and_json(open_root, isolated_cache):
+    args = (
+        "--data",
+        str(open_root),
+        "stations",
+        "--risky",
+        "--policy",
+        "clean-network-2020",
+        "--country",
+        "United States",
+    )
+    rows = json.loads(run(*args, "--format", "json", cache=isolated_cache).stdout)["stations"]
+    assert rows and all(r["country"] == "US" and r["reasons"] for r in rows)
+    assert [r["exposure"] for r in rows] == sorted((r["exposure"] for r in rows), reverse=True)
+    csv_text = run(*args, "--format", "csv", cache=isolated_cache).stdout
+    assert csv_text.splitlines()[0].startswith("rank,station,name,country")
+    assert len(csv_text.splitlines()) == len(rows) + 1
+    table = run(*args, cache=isolated_cache).stdout
+    assert "Sources:" in table and "TeleGeography" in table
+
+
+def test_stations_risky_needs_a_policy(open_root, isolated_cache):
+    _one_line_error(
+        run("--data", str(open_root), "stations", "--risky", cache=isolated_cache),
+        2,
+        "--risky needs --policy",
+    )
+
+
+def test_cable_and_policies_commands(open_root, isolated_cache):
+    info = json.loads(
+        run(
+            "--data",
+            str(open_root),
+            "cable",
+            "new-cross-pacific-ncp-cable-system",
+            "--policy",
+            "fcc-2025-submarine-cable",
+            "--format",
+            "json",
+            cache=isolated_cache,
+        ).stdout
+    )
+    assert {o["name"]: o["hq_country"] for o in info["owners"]}["Chunghwa Telecom"] == "TW"
+    assert {f["rule"] for f in info["flags"]} >= {
+        "foreign-adversary-owner",
+        "foreign-adversary-landing",
+    }
+    listed = run("policies", cache=isolated_cache)
+    assert listed.returncode == 0 and "fcc-covered-list" in listed.stdout
+    shown = run("policies", "show", "clean-network-2020", cache=isolated_cache).stdout
+    assert "rule clean-carrier" in shown and "source: US Department of State" in shown
+    _one_line_error(
+        run("--data", str(open_root), "cable", "ncp", cache=isolated_cache),
+        2,
+        "unknown cable id 'ncp'",
+    )
+
+
+def test_bad_user_policy_file_names_the_line(open_root, isolated_cache, tmp_path):
+    policy = tmp_path / "mine.toml"
+    policy.write_text(
+        'id = "mine"\nname = "Mine"\n[[rule]]\nid = "r"\napplies_to = "owner"\n'
+        'entities = ["china-telcom"]\n'
+    )
+    result = run(
+        "--data", str(open_root), "route", "US", "JP", "--policy", str(policy), cache=isolated_cache
+    )
+    _one_line_error(result, 2, f"{policy}:6:", "unknown entity 'china-telcom'")
+
+
+def test_carriers_unmatched(open_root, isolated_cache):
+    rows = json.loads(
+        run(
+            "--data",
+            str(open_root),
+            "carriers",
+            "unmatched",
+            "--format",
+            "json",
+            cache=isolated_cache,
+        ).stdout
+    )
+    assert rows and all(r["cables"] <= 2 for r in rows if r["role"] == "owner")
+    assert [r["name"] for r in rows if r["role"] == "supplier"] == ["CCSI"]

@@ -84,6 +84,7 @@ def _party(name: str, registry: Registry) -> dict[str, Any]:
         "canonical_name": entity.name,
         "hq_country": entity.hq_country,
         "state_control": entity.state_control,
+        "state_controlled_by": entity.state_controlled,
         "parents": parents,
         "verified": entity.verified,
         "sources": [s.as_dict() for s in entity.sources],

@@ -116,8 +116,15 @@ def cable_text(info: dict[str, Any]) -> str:
             elif party["entity"] == "-":
                 lines.append(f"    - {party['name']}")
             else:
-                control = party["state_control"]
-                state = f", controlled by the state of {control['state']}" if control else ""
+                control = party["state_control"] or {}
+                if party["state_controlled_by"]:
+                    state = f", controlled by the state of {party['state_controlled_by']}"
+                elif control:
+                    state = (
+                        f", the state of {control['state']} holds {control.get('share', 'a stake')}"
+                    )
+                else:
+                    state = ""
                 lines.append(
                     f"    - {party['name']} = {party['canonical_name']} "
                     f"(HQ {party['hq_country']}{state})"
