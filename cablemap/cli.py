@@ -296,6 +296,26 @@ def data_check(ctx: Context, fmt: str) -> None:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write an interactive map (HTML) of the routes.",
+)
+@click.option(
+    "--image",
+    "image_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write a static image (.png or .svg) of the routes.",
+)
+@click.option(
+    "--self-contained",
+    is_flag=True,
+    help="Map needs no network to display (scripts and styles inlined).",
+)
+@click.option("--embed", is_flag=True, help="Write the map as an HTML fragment to paste in a page.")
 @pass_context
 def route(
     ctx: Context,
@@ -309,6 +329,10 @@ def route(
     policy: str | None,
     avoid_flagged: bool,
     fmt: str,
+    map_path: Path | None,
+    image_path: Path | None,
+    self_contained: bool,
+    embed: bool,
 ) -> None:
     """Trace routes between two countries (names, ISO codes) or landing-station ids."""
     from cablemap.network.graph import build_network
@@ -335,6 +359,118 @@ def route(
         from cablemap.render.text import route_table
 
         click.echo(route_table(report, network))
+    if map_path is not None:
+        from cablemap.render import interactive
+
+        _write_map(interactive.route_map(report, network), map_path, self_contained, embed)
+    if image_path is not None:
+        from cablemap.render import static
+
+        static.save_figure(static.route_figure(report, network), image_path)
+        click.echo(f"wrote {image_path}", err=True)
+
+
+def _write_map(folium_map: Any, path: Path, self_contained: bool, embed: bool) -> None:
+    from cablemap.render import interactive
+    from cablemap.render.output import write_atomically
+
+    if embed:
+        text = interactive.to_embed(folium_map, self_contained=self_contained)
+    else:
+        text = interactive.to_html(folium_map, self_contained=self_contained)
+    write_atomically(path, text)
+    click.echo(f"wrote {path}", err=True)
+
+
+@cli.command("map")
+@click.option("--policy", required=True, metavar="NAME|FILE", help="Colour by this policy.")
+@click.option("--country", default=None, help="Only this country's stations and cables.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="HTML file to write.",
+)
+@click.option(
+    "--image",
+    "image_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write a static image (.png or .svg).",
+)
+@click.option("--self-contained", is_flag=True, help="Needs no network to display.")
+@click.option("--embed", is_flag=True, help="Write an HTML fragment to paste in a page.")
+@pass_context
+def risk_map(
+    ctx: Context,
+    policy: str,
+    country: str | None,
+    output: Path,
+    image_path: Path | None,
+    self_contained: bool,
+    embed: bool,
+) -> None:
+    """Write the world (or one country's) risk map: cables by flag status, stations by exposure."""
+    from cablemap.network.graph import build_network
+    from cablemap.policy.rules import load_policy
+    from cablemap.render import interactive
+
+    dataset = _load_dataset(ctx)
+    iso2 = _country_code(dataset, country) if country else None
+    network = build_network(dataset)
+    flags = network.policy_flags(load_policy(policy))
+    _write_map(interactive.risk_map(network, flags, country=iso2), output, self_contained, embed)
+    if image_path is not None:
+        from cablemap.render import static
+
+        static.save_figure(static.risk_figure(network, flags, country=iso2), image_path)
+        click.echo(f"wrote {image_path}", err=True)
+
+
+@cli.command("report")
+@click.argument("origin", metavar="FROM")
+@click.argument("destination", metavar="TO")
+@click.option("--policy", default=None, metavar="NAME|FILE", help="Policy to flag by.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Report file: .html (self-contained) or .md (image and map beside it).",
+)
+@click.option("--k", "k", type=click.IntRange(1, 10), default=3, show_default=True)
+@click.option("--as-of", type=click.IntRange(1850, 2100), default=None)
+@click.option("--include-planned", is_flag=True)
+@pass_context
+def report(
+    ctx: Context,
+    origin: str,
+    destination: str,
+    policy: str | None,
+    output: Path,
+    k: int,
+    as_of: int | None,
+    include_planned: bool,
+) -> None:
+    """Write a report: summary, map, image, hop tables, the flags' sources, the data licence."""
+    from cablemap.network.graph import build_network
+    from cablemap.render.report import write_report
+
+    network = build_network(_load_dataset(ctx))
+    for path in write_report(
+        network,
+        origin,
+        destination,
+        output,
+        policy=policy,
+        k=k,
+        as_of=as_of,
+        include_planned=include_planned,
+    ):
+        click.echo(f"wrote {path}")
 
 
 STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])

@@ -25,6 +25,13 @@ OPEN_ROOT = SHARED_DATA / "open-undersea-cable-map"
 V2_ROOT = SHARED_DATA / "telegeography-v2-2021-06"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the markers used to select groups of tests."""
+    config.addinivalue_line(
+        "markers", "browser: opens pages in headless Chromium (deselect with -m 'not browser')"
+    )
+
+
 def _require(path: Path) -> Path:
     if not path.is_dir():
         message = f"real snapshot {path} is missing (set CABLEMAP_SHARED_DATA)"
@@ -192,3 +199,11 @@ def serve() -> Iterator[object]:
     for server in servers:
         server.httpd.shutdown()
         server.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium (see ``tests/browser.py``); fails in CI when unavailable."""
+    from browser import launch_browser
+
+    yield from launch_browser()

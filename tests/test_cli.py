@@ -333,3 +333,84 @@ def test_carriers_unmatched(open_root, isolated_cache):
     )
     assert rows and all(r["cables"] <= 2 for r in rows if r["role"] == "owner")
     assert [r["name"] for r in rows if r["role"] == "supplier"] == ["CCSI"]
+
+
+def test_route_map_and_image_files(open_root, isolated_cache, tmp_path):
+    html_path, png_path = tmp_path / "route.html", tmp_path / "route.png"
+    result = run(
+        "--data",
+        str(open_root),
+        "route",
+        "US",
+        "JP",
+        "--k",
+        "2",
+        "--policy",
+        "clean-network-2020",
+        "--map",
+        str(html_path),
+        "--self-contained",
+        "--image",
+        str(png_path),
+        cache=isolated_cache,
+    )
+    assert result.returncode == 0, result.stderr
+    text = html_path.read_text()
+    assert '<script src="http' not in text and "TeleGeography" in text
+    assert png_path.read_bytes()[:4] == b"\x89PNG"
+    fragment = tmp_path / "fragment.html"
+    run(
+        "--data",
+        str(open_root),
+        "route",
+        "US",
+        "JP",
+        "--map",
+        str(fragment),
+        "--embed",
+        cache=isolated_cache,
+    )
+    assert not fragment.read_text().lstrip().lower().startswith("<!doctype")
+
+
+def test_risk_map_command(open_root, isolated_cache, tmp_path):
+    out = tmp_path / "risk.html"
+    result = run(
+        "--data",
+        str(open_root),
+        "map",
+        "--policy",
+        "clean-network-2020",
+        "--country",
+        "Japan",
+        "-o",
+        str(out),
+        "--self-contained",
+        cache=isolated_cache,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size < 3_000_000 and "Shima" in out.read_text()
+
+
+def test_report_command_and_failed_run_keeps_existing_file(open_root, isolated_cache, tmp_path):
+    out = tmp_path / "report.md"
+    result = run(
+        "--data",
+        str(open_root),
+        "report",
+        "GB",
+        "SG",
+        "--policy",
+        "fcc-2025-submarine-cable",
+        "-o",
+        str(out),
+        cache=isolated_cache,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "# Routes from United Kingdom to Singapore" in out.read_text()
+    assert (tmp_path / "report.png").exists() and (tmp_path / "report-map.html").exists()
+    out.write_text("my notes")
+    failed = run(
+        "--data", str(open_root), "report", "Atlantis", "SG", "-o", str(out), cache=isolated_cache
+    )
+    assert failed.returncode == 6 and out.read_text() == "my notes"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cablemap.errors import NoRouteError, SamePlaceError, UserError
@@ -58,6 +58,18 @@ class RouteReport:
     """With ``avoid_flagged``: the best route when flagged hops are allowed."""
     clean_resilience: Resilience | None = None
     """With a policy and resilience: the same figures over unflagged cables only."""
+    network: Network | None = field(default=None, repr=False, compare=False, kw_only=True)
+    """The network the routes were found on (lets Jupyter show the report as a map)."""
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter: the routes on an interactive map (self-contained, built on display)."""
+        if self.network is None:
+            return None
+        try:  # rendering is the layer above; imported only when a notebook asks
+            from cablemap.render.interactive import notebook_html, route_map
+        except ImportError:
+            return None
+        return notebook_html(route_map(self, self.network))
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON contract (see ``docs/routing.md``)."""
@@ -188,6 +200,7 @@ def trace_routes(
         detour(best, routes[0] if routes else None) if best is not None else None,
         best if avoid_flagged else None,
         clean_outcome,
+        network=network,
     )
 
 

@@ -37,8 +37,16 @@ def write_with(path: Path, writer: Callable[[Path], object]) -> Path:
     tmp = Path(name)
     try:
         writer(tmp)
+        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    """The process umask (read by setting and restoring it)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

@@ -1,0 +1,300 @@
+"""Reports a person can send: summary, map, image, hop tables, citations, data licence.
+
+``build_report`` turns one route question (its answer with a policy, and the answer when
+avoiding flagged hops) into HTML or Markdown. The interactive map and the static image
+are passed in already rendered, so this module only lays out and escapes text: every
+string from the data or the registry goes through :func:`html.escape` (HTML, and the
+HTML that Markdown renders), and Markdown table cells also escape ``|``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cablemap import __version__
+from cablemap.errors import UserError
+from cablemap.render.style import ATTRIBUTION, BASEMAP_ATTRIBUTION
+
+if TYPE_CHECKING:
+    from cablemap.network.graph import Network
+    from cablemap.network.query import RouteReport
+    from cablemap.network.routing import Hop, Route
+    from cablemap.policy.carriers import Registry
+    from cablemap.policy.rules import Citation
+
+
+@dataclass(frozen=True)
+class ReportParts:
+    """What a report is made of."""
+
+    main: RouteReport
+    """Routes with the policy's flags (and resilience)."""
+    clean: RouteReport | None
+    """The same question avoiding flagged hops (``None`` without a policy)."""
+    network: Network
+    registry: Registry
+    map_html: str = ""
+    """A self-contained map fragment (HTML reports)."""
+    image_png: bytes = b""
+    """The static image (HTML: inlined; Markdown: written beside, see ``image_name``)."""
+    image_name: str = ""
+    map_name: str = ""
+    """File name of the full map page written beside a Markdown report."""
+
+
+def build_report(parts: ReportParts, fmt: str) -> str:
+    """Render a report as ``"html"`` or ``"md"``."""
+    sections = _sections(parts)
+    if fmt == "md":
+        return _markdown(parts, sections)
+    return _html(parts, sections)
+
+
+@dataclass(frozen=True)
+class _Sections:
+    title: str
+    summary: list[str]
+    routes: list[tuple[str, list[list[str]]]]
+    citations: list[Citation]
+    data: list[str]
+
+
+def _sections(parts: ReportParts) -> _Sections:
+    main = parts.main
+    policy = main.policy
+    title = f"Routes from {main.origin.name} to {main.destination.name}"
+    if policy:
+        title += f" under {policy.name}"
+    citations: dict[tuple[str, str], Citation] = {}
+    table = parts.network.dataset.cables
+    parties = {
+        cable_id: (_parties(owners, parts.registry), _parties(suppliers, parts.registry))
+        for cable_id, owners, suppliers in zip(
+            table["id"], table["owners"], table["suppliers"], strict=True
+        )
+    }
+    routes = []
+    for route in main.routes:
+        rows = [_hop_row(n, hop, parts, parties, citations) for n, hop in enumerate(route.hops, 1)]
+        routes.append((_route_heading(route), rows))
+    return _Sections(title, _summary(parts), routes, list(citations.values()), _data_lines(parts))
+
+
+def _route_heading(route: Route) -> str:
+    state = "flagged" if route.flagged else "clean"
+    return (
+        f"Route {route.rank}: {route.km:,.0f} km, {route.latency_ms:.1f} ms one way, "
+        f"{len(route.cables)} cable(s), {state}"
+    )
+
+
+def _summary(parts: ReportParts) -> list[str]:
+    main, clean = parts.main, parts.clean
+    best = main.routes[0]
+    lines = [
+        f"Best route: {best.km:,.0f} km, {best.latency_ms:.1f} ms one way, via "
+        + ", ".join(parts.network.cables[c].name for c in best.cables)
+        + (" (flagged)" if best.flagged else "")
+    ]
+    if clean is not None and clean.clean is not None:
+        info = clean.clean
+        if not info["clean_route_exists"]:
+            lines.append("Best clean route: none. Every route uses a flagged hop.")
+        else:
+            route = clean.routes[0]
+            lines.append(
+                f"Best clean route: {route.km:,.0f} km, {route.latency_ms:.1f} ms, via "
+                + ", ".join(parts.network.cables[c].name for c in route.cables)
+                + f"; detour +{info['detour_km']:,.0f} km, +{info['detour_ms']:.1f} ms"
+            )
+    if main.resilience is not None:
+        outcome = main.resilience
+        lines.append(
+            f"Resilience: {outcome.disjoint_routes} routes that share no cable; "
+            f"cables every route depends on: "
+            f"{', '.join(outcome.critical_cables) or 'none'}"
+        )
+        if main.clean_resilience is not None:
+            lines.append(
+                f"Cable failures before every remaining route is flagged: "
+                f"{main.clean_resilience.disjoint_routes}"
+            )
+    return lines
+
+
+def _hop_row(
+    number: int,
+    hop: Hop,
+    parts: ReportParts,
+    parties: dict[str, tuple[str, str]],
+    citations: dict[tuple[str, str], Citation],
+) -> list[str]:
+    owners, suppliers = parties[hop.cable_id] if hop.cable_id is not None else ("", "")
+    notes = []
+    for flag in hop.flags:
+        numbers = []
+        for citation in flag.citations:
+            key = (citation.title, citation.url)
+            citations.setdefault(key, citation)
+            numbers.append(str(list(citations).index(key) + 1))
+        notes.append(f"[{flag.rule}] {flag.reason} [{', '.join(numbers)}]")
+    stations = parts.network.stations
+    return [
+        str(number),
+        hop.kind,
+        hop.cable_name or "assumed terrestrial backhaul",
+        stations[hop.from_station].name,
+        stations[hop.to_station].name,
+        f"{hop.km:,.0f}",
+        owners,
+        suppliers,
+        " / ".join(notes) or "-",
+    ]
+
+
+def _parties(names: list[str], registry: Registry) -> str:
+    out = []
+    for name in names:
+        entity = registry.match(name)
+        out.append(f"{name} ({entity.hq_country})" if entity else f"{name} (not in registry)")
+    return "; ".join(out)
+
+
+def _data_lines(parts: ReportParts) -> list[str]:
+    return [
+        f"Data snapshot: {parts.main.snapshot_id}",
+        ATTRIBUTION + "; " + BASEMAP_ATTRIBUTION + ".",
+        "Backhaul between stations of one country is assumed (geodesic x 1.5); latency is "
+        "propagation in fibre only (c / 1.468).",
+        f"Made with cablemap {__version__} on {dt.datetime.now(dt.UTC):%Y-%m-%d}.",
+    ]
+
+
+HEADERS = ["#", "kind", "cable", "from", "to", "km", "owners (HQ)", "suppliers (HQ)", "flags"]
+
+CSS = """
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
+table{border-collapse:collapse;font-size:13px;margin:0.5em 0 1.5em}
+td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}
+th{background:#f2f2f2}.flagged{color:#d7301f}.note{color:#555;font-size:12px}
+img.static{max-width:100%;border:1px solid #ccc}
+"""
+
+
+def _html(parts: ReportParts, s: _Sections) -> str:
+    e = html.escape
+    out = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{e(s.title)}</title><style>{CSS}</style></head><body>",
+        f"<h1>{e(s.title)}</h1><h2>Summary</h2><ul>",
+    ]
+    out += [f"<li>{e(line)}</li>" for line in s.summary]
+    out.append("</ul>")
+    if parts.map_html:
+        out += ["<h2>Map</h2>", parts.map_html]
+    if parts.image_png:
+        data = base64.b64encode(parts.image_png).decode("ascii")
+        out += [
+            "<h2>Image</h2>",
+            f"<img class='static' alt='{e(s.title)}' src='data:image/png;base64,{data}'>",
+        ]
+    out.append("<h2>Routes</h2>")
+    for heading, rows in s.routes:
+        css = " class='flagged'" if heading.endswith("flagged") else ""
+        out.append(
+            f"<h3{css}>{e(heading)}</h3><table><tr>"
+            + "".join(f"<th>{e(h)}</th>" for h in HEADERS)
+            + "</tr>"
+        )
+        out += ["<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in rows]
+        out.append("</table>")
+    out.append("<h2>Sources of the flags</h2><ol>")
+    out += [f"<li>{e(c.short())}</li>" for c in s.citations] or ["<li>No flags.</li>"]
+    out.append("</ol><h2>Data</h2>")
+    out += [f"<p class='note'>{e(line)}</p>" for line in s.data]
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _md_cell(text: str) -> str:
+    return html.escape(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(parts: ReportParts, s: _Sections) -> str:
+    e = html.escape
+    out = [f"# {e(s.title)}", "", "## Summary", ""]
+    out += [f"- {e(line)}" for line in s.summary]
+    if parts.image_name:
+        out += ["", "## Map", "", f"![{e(s.title)}]({parts.image_name})"]
+    if parts.map_name:
+        out += ["", f"Interactive map: [{parts.map_name}]({parts.map_name})"]
+    out += ["", "## Routes"]
+    for heading, rows in s.routes:
+        out += [
+            "",
+            f"### {e(heading)}",
+            "",
+            "| " + " | ".join(HEADERS) + " |",
+            "|" + "---|" * len(HEADERS),
+        ]
+        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    out += ["", "## Sources of the flags", ""]
+    out += [f"{n}. {e(c.short())}" for n, c in enumerate(s.citations, 1)] or ["No flags."]
+    out += ["", "## Data", ""] + [f"{e(line)}  " for line in s.data]
+    return "\n".join(out) + "\n"
+
+
+def write_report(
+    network: Network,
+    origin: str,
+    destination: str,
+    path: Path,
+    *,
+    policy: str | None = None,
+    k: int = 3,
+    **filters: Any,
+) -> list[Path]:
+    """Answer a route question and write its report (``.html`` or ``.md``) to ``path``.
+
+    A Markdown report also writes its static image (``<stem>.png``) and its interactive
+    map (``<stem>-map.html``, self-contained) beside it, and links them. Every file is
+    written atomically. Returns the files written.
+
+    Raises
+    ------
+    UserError
+        For a suffix other than ``.html``, ``.htm`` or ``.md``.
+    """
+    from cablemap.policy.carriers import default_registry
+    from cablemap.render import interactive, static
+    from cablemap.render.output import write_atomically
+
+    fmt = {".html": "html", ".htm": "html", ".md": "md"}.get(path.suffix.lower())
+    if fmt is None:
+        raise UserError(f"report {path}: the file name must end in .html or .md")
+    main = network.route(origin, destination, k=k, resilience=True, policy=policy, **filters)
+    clean = (
+        network.route(origin, destination, policy=policy, avoid_flagged=True, **filters)
+        if policy
+        else None
+    )
+    image = static.figure_bytes(static.route_figure(main, network), "png", compact=True)
+    route_map = interactive.route_map(main, network)
+    parts = ReportParts(main, clean, network, default_registry(), image_png=image)
+    written: list[Path] = []
+    if fmt == "html":
+        parts = replace(parts, map_html=interactive.to_embed(route_map, self_contained=True))
+    else:
+        png, page = path.with_suffix(".png"), path.with_name(f"{path.stem}-map.html")
+        written += [
+            write_atomically(png, parts.image_png),
+            write_atomically(page, interactive.to_html(route_map, self_contained=True)),
+        ]
+        parts = replace(parts, image_png=b"", image_name=png.name, map_name=page.name)
+    written.insert(0, write_atomically(path, build_report(parts, fmt)))
+    return written

@@ -1,0 +1,105 @@
+"""Reports: HTML and Markdown, escaping of hostile strings, nothing lost on failure."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def network():
+    from conftest import OPEN_ROOT, _require
+
+    from cablemap.dataset.load import load_dataset
+    from cablemap.network.graph import build_network
+
+    return build_network(load_dataset(_require(OPEN_ROOT)))
+
+
+def test_html_report_on_real_data(network, tmp_path):
+    from cablemap.render.report import write_report
+
+    path = tmp_path / "report.html"
+    (written,) = write_report(
+        network, "United States", "Japan", path, policy="clean-network-2020", k=3
+    )
+    text = written.read_text()
+    assert "<h1>Routes from United States to Japan under Clean Network 2020" in text
+    assert "Best clean route: 7,795 km" in text and "detour +1,191 km" in text
+    assert "data:image/png;base64," in text
+    assert "Sources of the flags" in text and "2017-2021.state.gov" in text
+    assert "TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0)" in text
+    assert "China Telecom (CN)" in text and "Chunghwa Telecom (TW)" in text
+    # self-contained: no external scripts or styles
+    assert not re.search(r"<script[^>]+src=['\"]https?://", text)
+    assert not re.search(r"<link[^>]+href=['\"]https?://", text)
+
+
+def test_markdown_report_writes_image_and_map_beside_it(network, tmp_path):
+    from cablemap.render.report import write_report
+
+    path = tmp_path / "us-jp.md"
+    written = write_report(network, "US", "JP", path, policy="clean-network-2020", k=2)
+    assert [p.name for p in written] == ["us-jp.md", "us-jp.png", "us-jp-map.html"]
+    text = path.read_text()
+    assert "![Routes from United States to Japan" in text and "(us-jp.png)" in text
+    assert "| # | kind | cable |" in text
+    assert (tmp_path / "us-jp.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_escapes_hostile_strings(mini_root, tmp_path):
+    from cablemap.dataset.load import load_dataset
+    from cablemap.network.graph import build_network
+    from cablemap.render.report import write_report
+
+    network = build_network(load_dataset(mini_root))
+    for suffix in (".html", ".md"):
+        path = tmp_path / f"r{suffix}"
+        write_report(network, "shanghai-china", "toucheng-taiwan", path, k=1)
+        text = path.read_text()
+        assert "<script>alert" not in text
+        assert (
+            "Gamma &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;Strait&#x27;"
+            in text
+        )
+        assert "O&#x27;Brien &amp; Sons &lt;b&gt;Telecom&lt;/b&gt;" in text
+
+
+def test_bad_suffix_and_existing_file_kept(network, tmp_path):
+    from cablemap.errors import UserError
+    from cablemap.render.report import write_report
+
+    with pytest.raises(UserError, match=r"\.html or \.md"):
+        write_report(network, "US", "JP", tmp_path / "report.pdf")
+    existing = tmp_path / "report.html"
+    existing.write_text("keep me")
+    with pytest.raises(Exception, match="unknown country"):
+        write_report(network, "Atlantis", "JP", existing)
+    assert existing.read_text() == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+@pytest.mark.browser
+def test_html_report_in_a_browser(browser, network, tmp_path):
+    from browser import assert_not_blank, opened
+
+    from cablemap.render import interactive
+    from cablemap.render.report import write_report
+
+    path = tmp_path / "report.html"
+    write_report(network, "United States", "Japan", path, policy="clean-network-2020", k=3)
+    report = network.route("United States", "Japan", k=3, policy="clean-network-2020")
+    pieces = sum(
+        len(h.segment_ids) if h.kind == "cable" else 1
+        for route in report.routes
+        for h in route.hops
+    )
+    with opened(browser, path) as page:
+        assert page.errors == [] and page.dialogs == []
+        drawn = page.page.locator(f"path.{interactive.ROUTE_CLASS}").count()
+        assert drawn == pieces
+        assert page.page.locator(f".{interactive.LEGEND_CLASS}").is_visible()
+        assert page.page.locator("img.static").evaluate("img => img.naturalWidth") > 1000
+        assert page.page.locator("h2", has_text="Sources of the flags").count() == 1
+        assert_not_blank(page.page.screenshot(full_page=False))
