@@ -209,6 +209,15 @@ def _load_dataset(ctx: Context) -> Any:
     return dataset
 
 
+def _load_network(ctx: Context) -> Any:
+    """The network of the data in use: reloaded from the cache, or built and stored."""
+    from cablemap.network.persist import load_or_build_network
+
+    network = load_or_build_network(settings=ctx.settings(), strict=ctx.strict)
+    ctx.report_warnings(network.warnings)
+    return network
+
+
 def _load_raw(ctx: Context) -> Any:
     from cablemap.dataset.load import load_raw
     from cablemap.errors import DataError
@@ -335,9 +344,7 @@ def route(
     embed: bool,
 ) -> None:
     """Trace routes between two countries (names, ISO codes) or landing-station ids."""
-    from cablemap.network.graph import build_network
-
-    network = build_network(_load_dataset(ctx))
+    network = _load_network(ctx)
     report = network.route(
         origin,
         destination,
@@ -413,13 +420,11 @@ def risk_map(
     embed: bool,
 ) -> None:
     """Write the world (or one country's) risk map: cables by flag status, stations by exposure."""
-    from cablemap.network.graph import build_network
     from cablemap.policy.rules import load_policy
     from cablemap.render import interactive
 
-    dataset = _load_dataset(ctx)
-    iso2 = _country_code(dataset, country) if country else None
-    network = build_network(dataset)
+    network = _load_network(ctx)
+    iso2 = network.places.resolve(country).iso2 if country else None
     flags = network.policy_flags(load_policy(policy))
     _write_map(interactive.risk_map(network, flags, country=iso2), output, self_contained, embed)
     if image_path is not None:
@@ -456,10 +461,9 @@ def report(
     include_planned: bool,
 ) -> None:
     """Write a report: summary, map, image, hop tables, the flags' sources, the data licence."""
-    from cablemap.network.graph import build_network
     from cablemap.render.report import write_report
 
-    network = build_network(_load_dataset(ctx))
+    network = _load_network(ctx)
     for path in write_report(
         network,
         origin,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cablemap.config import Settings, settings_from_env
+from cablemap.dataset.locate import locate_data
 from cablemap.dataset.read import directory_getter, read_root
 from cablemap.dataset.records import DataWarning, RawData
 from cablemap.dataset.summary import summarize
@@ -66,22 +66,10 @@ def load_raw(
     fetched first (first use).
     """
     settings = settings or settings_from_env()
-    direct = path if path is not None else settings.data_path
-    if direct is not None:
-        return _read_direct(Path(direct).expanduser(), settings), f"direct:{direct}"
-    from cablemap.snapshot import SnapshotStore
-
-    current = SnapshotStore(settings.cache_dir).current()
-    if current is None:
-        from cablemap.fetch import fetch_snapshot
-
-        print(
-            f"cablemap: no data yet: fetching '{settings.source}' into {settings.cache_dir} "
-            "(first use; set CABLEMAP_DATA or --data to use a local copy instead)",
-            file=sys.stderr,
-        )
-        current = fetch_snapshot(settings=settings).snapshot
-    return read_root(directory_getter(current.files_dir)), current.id
+    located = locate_data(path, settings=settings)
+    if located.snapshot_dir is None:
+        return _read_direct(located.direct, settings), located.label
+    return read_root(directory_getter(located.snapshot_dir)), located.label
 
 
 def load_dataset(

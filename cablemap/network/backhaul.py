@@ -14,10 +14,10 @@ from city to city, not in straight lines between every pair.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
-import shapely
-from pyproj import Geod
+if TYPE_CHECKING:
+    import numpy as np
 
 BACKHAUL_FACTOR = 1.5
 """Assumed terrestrial route length / great-circle distance for a backhaul link.
@@ -35,14 +35,15 @@ and rules out "terrestrial" links from a mainland to far overseas territory
 (Indonesia, the Philippines, Greece) are still assumed: the data has no coastlines to
 tell land from sea."""
 
-_GEOD = Geod(ellps="WGS84")
-
 
 def geodesic_km(
     lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
 ) -> np.ndarray:
     """Geodesic distances on the WGS84 ellipsoid, in km, element-wise."""
-    _, _, metres = _GEOD.inv(lon1, lat1, lon2, lat2)
+    import numpy as np
+    from pyproj import Geod  # imported here: only building a network needs it
+
+    _, _, metres = Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)
     return np.asarray(metres) / 1000.0
 
 
@@ -60,6 +61,8 @@ def backhaul_links(lons: Sequence[float], lats: Sequence[float]) -> list[tuple[i
         ``(i, j, km)`` with ``i < j`` indexing the inputs, and the link's assumed length
         (geodesic km times :data:`BACKHAUL_FACTOR`).
     """
+    import numpy as np
+
     lon = np.asarray(lons, dtype=float)
     lat = np.asarray(lats, dtype=float)
     pairs = _triangulation_pairs(lon, lat)
@@ -82,6 +85,8 @@ def _triangulation_pairs(lon: np.ndarray, lat: np.ndarray) -> list[tuple[int, in
     spanning the antimeridian stays contiguous) and scaled by the cosine of the mean
     latitude. Stations at identical points are joined to each other directly.
     """
+    import numpy as np
+
     n = len(lon)
     if n < 2:
         return []
@@ -98,6 +103,8 @@ def _triangulation_pairs(lon: np.ndarray, lat: np.ndarray) -> list[tuple[int, in
     if len(first_at) == 2:
         pairs.add(tuple(sorted(first_at.values())))  # type: ignore[arg-type]
     elif len(first_at) > 2:
+        import shapely
+
         points = shapely.multipoints(np.array(list(first_at)))
         edges = shapely.delaunay_triangles(points, only_edges=True)
         for line in shapely.get_parts(edges):

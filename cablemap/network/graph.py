@@ -28,7 +28,10 @@ from cablemap.network.backhaul import backhaul_links
 from cablemap.network.places import PlaceIndex
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cablemap.dataset.load import Dataset
+    from cablemap.dataset.records import DataWarning
     from cablemap.network.query import RouteReport
     from cablemap.network.resilience import FlowNetwork
     from cablemap.network.tables import Topology
@@ -77,6 +80,27 @@ class Edges:
     km: list[float] = field(default_factory=list)
 
 
+@dataclass
+class DataParts:
+    """The dataset and topology behind a network: held, or loaded on first use.
+
+    A network loaded from disk carries only what routing needs; anything that needs the
+    tables (policy flags, maps, geometry) loads them through ``loader`` once.
+    """
+
+    loader: Callable[[], tuple[Dataset, Topology]] | None = None
+    dataset: Dataset | None = None
+    topology: Topology | None = None
+
+    def get(self) -> tuple[Dataset, Topology]:
+        """The dataset and topology, loading them first if needed."""
+        if self.dataset is None or self.topology is None:
+            if self.loader is None:
+                raise RuntimeError("this network has no dataset attached")
+            self.dataset, self.topology = self.loader()
+        return self.dataset, self.topology
+
+
 @dataclass(frozen=True)
 class Network:
     """A built network, ready for any number of route queries.
@@ -99,9 +123,34 @@ class Network:
     places: PlaceIndex
     country_source: dict[str, int]
     country_sink: dict[str, int]
-    topology: Topology
-    dataset: Dataset
+    warnings: tuple[DataWarning, ...] = ()
+    """Records skipped while reading the data this network was built from."""
+    parts: DataParts = field(default_factory=lambda: DataParts(), repr=False, compare=False)
     _flags: dict[str, PolicyFlags] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset the network was built from (loaded on first use if persisted)."""
+        return self.parts.get()[0]
+
+    @property
+    def topology(self) -> Topology:
+        """The topology the network was built from (loaded on first use if persisted)."""
+        return self.parts.get()[1]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the routing core only: not the dataset, topology or policy flags."""
+        state = dict(self.__dict__)
+        state.pop("parts", None)
+        state.pop("_flags", None)
+        state.pop("reverse_graph", None)  # cheap to rebuild
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled network; its dataset and topology must be re-attached."""
+        self.__dict__.update(state)
+        self.__dict__["parts"] = DataParts()
+        self.__dict__["_flags"] = {}
 
     def policy_flags(self, policy: Policy) -> PolicyFlags:
         """The flags ``policy`` puts on this network's data (computed once per policy)."""
@@ -219,8 +268,8 @@ def build_network(dataset: Dataset, *, topology: Topology | None = None) -> Netw
         places=_place_index(dataset, stations),
         country_source=builder.country_source,
         country_sink=builder.country_sink,
-        topology=topology,
-        dataset=dataset,
+        warnings=dataset.warnings,
+        parts=DataParts(dataset=dataset, topology=topology),
     )
 
 

@@ -17,16 +17,16 @@ cables; see ``cablemap data check``), so a cut of one span is reported as its ca
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 from cablemap.network.places import Place
 
 if TYPE_CHECKING:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
     from cablemap.network.graph import Network
 
 UNLIMITED = 1 << 20
@@ -37,14 +37,25 @@ UNLIMITED = 1 << 20
 class FlowNetwork:
     """The cable-level flow network (see the module docstring)."""
 
-    tails: np.ndarray
-    heads: np.ndarray
-    capacity: np.ndarray
+    tails: array[int]
+    heads: array[int]
+    capacity: array[int]
+    """Edge arrays as stdlib arrays: a stored network reloads without importing numpy."""
     span_edge_cable: dict[int, str]
     """Index into the edge arrays of each span's ``in -> out`` edge -> its cable id."""
     station_node: dict[str, int]
     hub_node: dict[str, int]
     size: int
+
+    def numpy(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Tails, heads and capacities as numpy arrays (views: no copy)."""
+        import numpy as np
+
+        return (
+            np.frombuffer(self.tails, dtype=np.intc),
+            np.frombuffer(self.heads, dtype=np.intc),
+            np.frombuffer(self.capacity, dtype=np.intc),
+        )
 
 
 @dataclass(frozen=True)
@@ -103,14 +114,65 @@ def build_flow_network(network: Network) -> FlowNetwork:
                 link(station_node[station_id], span_in, UNLIMITED)
                 link(span_out, station_node[station_id], UNLIMITED)
     return FlowNetwork(
-        np.array(tails, dtype=np.int32),
-        np.array(heads, dtype=np.int32),
-        np.array(capacity, dtype=np.int32),
+        array("i", tails),
+        array("i", heads),
+        array("i", capacity),
         span_edge_cable,
         station_node,
         hub_node,
         size,
     )
+
+
+def flow_capacity(
+    flow: FlowNetwork,
+    excluded: frozenset[str] = frozenset(),
+    excluded_stations: frozenset[str] = frozenset(),
+) -> np.ndarray:
+    """Edge capacities with the ``excluded`` cables failed and ``excluded_stations`` closed.
+
+    A failed cable's spans get capacity 0, and so does every edge at a closed station.
+    Returns a copy: the flow network itself is never modified.
+    """
+    import numpy as np
+
+    tails, heads, base = flow.numpy()
+    capacity = base.copy()
+    for edge, cable_id in flow.span_edge_cable.items():
+        if cable_id in excluded:
+            capacity[edge] = 0
+    closed = [flow.station_node[s] for s in excluded_stations if s in flow.station_node]
+    if closed:
+        blocked = np.isin(tails, closed) | np.isin(heads, closed)
+        capacity[blocked] = 0
+    return capacity
+
+
+def flow_graph(flow: FlowNetwork, capacity: np.ndarray) -> csr_matrix:
+    """The flow network with these capacities, as the sparse matrix ``maximum_flow`` takes."""
+    from scipy.sparse import csr_matrix
+
+    tails, heads, _ = flow.numpy()
+    return csr_matrix((capacity, (tails, heads)), shape=(flow.size, flow.size))
+
+
+def source_side(flow: FlowNetwork, graph: csr_matrix, flows: csr_matrix, source: int) -> np.ndarray:
+    """The source side of a minimum cut: nodes reachable from ``source`` in the residual graph.
+
+    ``flows`` is a maximum flow on ``graph`` (``maximum_flow(graph, source, t).flow``).
+    Returns a boolean array over the flow network's nodes.
+    """
+    import numpy as np
+    from scipy.sparse.csgraph import breadth_first_order
+
+    residual = (graph - flows).tocsr()
+    residual.data[residual.data < 0] = 0
+    residual.eliminate_zeros()
+    reachable = np.zeros(flow.size, dtype=bool)
+    reachable[breadth_first_order(residual, source, directed=True, return_predecessors=False)] = (
+        True
+    )
+    return reachable
 
 
 def analyse_resilience(
@@ -143,21 +205,19 @@ def analyse_resilience(
         ``min_cut_cables`` (a smallest set of cables whose failure disconnects the places)
         and ``critical_cables`` (cables every route uses: a cut of one cable).
     """
+    from scipy.sparse.csgraph import maximum_flow
+
     source = _flow_node(flow, origin)
     target = _flow_node(flow, destination)
-    capacity = flow.capacity.copy()
-    for edge, cable_id in flow.span_edge_cable.items():
-        if cable_id in excluded:
-            capacity[edge] = 0
-    closed = [flow.station_node[s] for s in excluded_stations if s in flow.station_node]
-    if closed:
-        blocked = np.isin(flow.tails, closed) | np.isin(flow.heads, closed)
-        capacity[blocked] = 0
-    graph = csr_matrix((capacity, (flow.tails, flow.heads)), shape=(flow.size, flow.size))
+    capacity = flow_capacity(flow, excluded, excluded_stations)
+    graph = flow_graph(flow, capacity)
+    tails, heads, _ = flow.numpy()
     result = maximum_flow(graph, source, target)
     value = int(result.flow_value)
-    cut = _min_cut(flow, capacity, graph, result.flow, source)
-    critical = _critical(flow, capacity, result.flow, source, target) if value == 1 else ()
+    cut = _min_cut(flow, tails, heads, capacity, graph, result.flow, source)
+    critical = (
+        _critical(flow, tails, heads, capacity, result.flow, source, target) if value == 1 else ()
+    )
     return Resilience(value, cut, critical)
 
 
@@ -168,16 +228,25 @@ def _flow_node(flow: FlowNetwork, place: Place) -> int:
 
 
 def _critical(
-    flow: FlowNetwork, capacity: np.ndarray, flows: csr_matrix, source: int, target: int
+    flow: FlowNetwork,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    capacity: np.ndarray,
+    flows: csr_matrix,
+    source: int,
+    target: int,
 ) -> tuple[str, ...]:
     """With a single route's worth of flow, the cables whose loss alone disconnects.
 
     Only cables on the one flow path can be critical; each is checked by removing it.
     """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import breadth_first_order
+
     on_path = {
         cable_id
         for edge, cable_id in flow.span_edge_cable.items()
-        if flows[flow.tails[edge], flow.heads[edge]] > 0
+        if flows[tails[edge], heads[edge]] > 0
     }
     critical = []
     for cable_id in sorted(on_path):
@@ -186,28 +255,26 @@ def _critical(
             if owner == cable_id:
                 trial[edge] = 0
         keep = trial > 0
-        graph = csr_matrix(
-            (trial[keep], (flow.tails[keep], flow.heads[keep])), shape=(flow.size, flow.size)
-        )
+        graph = csr_matrix((trial[keep], (tails[keep], heads[keep])), shape=(flow.size, flow.size))
         if target not in set(breadth_first_order(graph, source, return_predecessors=False)):
             critical.append(cable_id)
     return tuple(critical)
 
 
 def _min_cut(
-    flow: FlowNetwork, capacity: np.ndarray, graph: csr_matrix, flows: csr_matrix, source: int
+    flow: FlowNetwork,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    capacity: np.ndarray,
+    graph: csr_matrix,
+    flows: csr_matrix,
+    source: int,
 ) -> tuple[str, ...]:
     """Cables whose (usable) span edges cross from the source side of the residual graph."""
-    residual = (graph - flows).tocsr()
-    residual.data[residual.data < 0] = 0
-    residual.eliminate_zeros()
-    reachable = np.zeros(flow.size, dtype=bool)
-    reachable[breadth_first_order(residual, source, directed=True, return_predecessors=False)] = (
-        True
-    )
+    reachable = source_side(flow, graph, flows, source)
     cut = {
         cable_id
         for edge, cable_id in flow.span_edge_cable.items()
-        if capacity[edge] > 0 and reachable[flow.tails[edge]] and not reachable[flow.heads[edge]]
+        if capacity[edge] > 0 and reachable[tails[edge]] and not reachable[heads[edge]]
     }
     return tuple(sorted(cut))

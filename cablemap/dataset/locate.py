@@ -1,0 +1,49 @@
+"""Where the data in use is: a stored snapshot, or a root given directly.
+
+Kept apart from the readers so that finding the data (for example to reload a stored
+network) imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from cablemap.config import Settings
+
+
+@dataclass(frozen=True)
+class DataLocation:
+    """Where the data in use is: a stored snapshot, or a root given directly."""
+
+    label: str
+    """The snapshot id, or ``"direct:<path>"``."""
+    snapshot_dir: Path | None = None
+    """The snapshot's files directory (``None`` for a direct path)."""
+    direct: Path = Path()
+    """The directory or archive given directly (when ``snapshot_dir`` is ``None``)."""
+
+
+def locate_data(path: str | Path | None = None, *, settings: Settings) -> DataLocation:
+    """Find the data to use.
+
+    ``path``, else ``--data`` / ``CABLEMAP_DATA``, else the current snapshot; with none of
+    them, the default source is fetched first (first use).
+    """
+    direct = path if path is not None else settings.data_path
+    if direct is not None:
+        return DataLocation(f"direct:{direct}", direct=Path(direct).expanduser())
+    from cablemap.snapshot import SnapshotStore
+
+    current = SnapshotStore(settings.cache_dir).current()
+    if current is None:
+        from cablemap.fetch import fetch_snapshot
+
+        print(
+            f"cablemap: no data yet: fetching '{settings.source}' into {settings.cache_dir} "
+            "(first use; set CABLEMAP_DATA or --data to use a local copy instead)",
+            file=sys.stderr,
+        )
+        current = fetch_snapshot(settings=settings).snapshot
+    return DataLocation(current.id, snapshot_dir=current.files_dir)

@@ -1,0 +1,191 @@
+"""Build the network once per snapshot (and per version of the building code), then reload.
+
+The routing core of a built :class:`~cablemap.network.graph.Network` (graph, edges,
+stations, places, flow network; not the dataset tables or the topology) is pickled to a
+file stored beside the snapshot, named after a hash of the code that builds it. Loading
+it takes milliseconds and needs neither geopandas nor pandas; the tables are loaded only
+if a caller asks for them (policy flags, maps).
+
+- A different snapshot has its own file; changed building code changes the hash in the
+  name, so a stale file is never used (and is removed).
+- The file starts with a header holding the SHA-256 of the payload: a truncated or
+  corrupt file is detected, rebuilt and replaced, never used.
+- For ``--data PATH`` (no snapshot), the file lives in ``<cache>/networks/`` under a key
+  made of the path and the size and modification time of its files.
+
+The pickle is the user's own cache, written and read by cablemap only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cablemap import __version__
+from cablemap.config import Settings, settings_from_env
+from cablemap.dataset.locate import DataLocation, locate_data
+from cablemap.resources import geodata_dir
+
+if TYPE_CHECKING:
+    from cablemap.dataset.load import Dataset
+    from cablemap.network.graph import Network
+    from cablemap.network.tables import Topology
+
+MAGIC = b"cablemap-network 1 "
+_PACKAGE = Path(__file__).resolve().parents[1]
+BUILD_CODE = (
+    "dataset/read.py",
+    "dataset/layouts.py",
+    "dataset/geojson.py",
+    "dataset/records.py",
+    "dataset/countries.py",
+    "network/topology.py",
+    "network/repair.py",
+    "network/cablegraph.py",
+    "network/geometry.py",
+    "network/tables.py",
+    "network/tolerances.py",
+    "network/graph.py",
+    "network/backhaul.py",
+    "network/places.py",
+    "network/resilience.py",
+    "network/checks.py",
+    "network/persist.py",
+)
+"""The modules whose code decides what a built network holds."""
+
+
+@cache
+def code_hash() -> str:
+    """A short hash of the network-building code, the curated countries file and versions."""
+    digest = hashlib.sha256(f"{__version__} {sys.version_info[:2]}".encode())
+    for relative in BUILD_CODE:
+        digest.update((_PACKAGE / relative).read_bytes())
+    digest.update((geodata_dir() / "countries.toml").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def network_file(location: DataLocation, settings: Settings) -> Path:
+    """Where the built network for this data and this code is stored."""
+    name = f"network-{code_hash()}.pickle"
+    if location.snapshot_dir is not None:
+        return location.snapshot_dir.parent / name
+    return settings.cache_dir / "networks" / f"direct-{_direct_key(location.direct)}-{name}"
+
+
+def load_or_build_network(
+    path: str | Path | None = None, *, settings: Settings | None = None, strict: bool = False
+) -> Network:
+    """The network of the data in use: reloaded if stored, else built and stored.
+
+    Parameters
+    ----------
+    path
+        A v3/v2 root or archive to use instead of the current snapshot.
+    settings
+        Settings; default: from the environment.
+    strict
+        Raise a :class:`~cablemap.errors.DataError` if records were skipped.
+    """
+    settings = settings or settings_from_env()
+    location = locate_data(path, settings=settings)
+    target = network_file(location, settings)
+    network = _read(target)
+    if network is None:
+        network = _build_and_store(location, settings, target)
+    else:
+        network.parts.loader = lambda: _load_parts(location, settings)
+    if strict and network.warnings:
+        from cablemap.errors import DataError
+
+        first = network.warnings[0]
+        raise DataError(f"{first} (and {len(network.warnings) - 1} more problems)")
+    return network
+
+
+def _read(target: Path) -> Network | None:
+    """The stored network, or ``None`` if absent, truncated, corrupt or unreadable."""
+    try:
+        blob = target.read_bytes()
+    except OSError:
+        return None
+    header, _, payload = blob.partition(b"\n")
+    if not header.startswith(MAGIC) or header[len(MAGIC) :] != _digest(payload):
+        return None
+    try:
+        network = pickle.loads(payload)
+    except Exception:  # a damaged pickle can raise almost anything
+        return None
+    from cablemap.network.graph import Network
+
+    return network if isinstance(network, Network) else None
+
+
+def _build_and_store(location: DataLocation, settings: Settings, target: Path) -> Network:
+    from cablemap.network.graph import build_network
+
+    dataset, topology = _load_parts(location, settings)
+    network = build_network(dataset, topology=topology)
+    network.flow_network  # noqa: B018  (built now, so that it is stored with the rest)
+    payload = pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        from cablemap.render.output import write_atomically
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, MAGIC + _digest(payload) + b"\n" + payload)
+        for stale in target.parent.glob(target.name.replace(code_hash(), "*")):
+            if stale != target:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only cache only costs speed next time
+    return network
+
+
+def _load_parts(location: DataLocation, settings: Settings) -> tuple[Dataset, Topology]:
+    from cablemap.dataset.load import load_dataset
+    from cablemap.network.topology import build_topology
+
+    if location.snapshot_dir is not None:
+        dataset = load_dataset(location.snapshot_dir, settings=settings)
+        dataset = _relabel(dataset, location.label)
+    else:
+        dataset = load_dataset(location.direct, settings=settings)
+    return dataset, build_topology(dataset)
+
+
+def _relabel(dataset: Dataset, label: str) -> Dataset:
+    from dataclasses import replace
+
+    return replace(dataset, snapshot_id=label)
+
+
+def _digest(payload: bytes) -> bytes:
+    return hashlib.sha256(payload).hexdigest().encode("ascii")
+
+
+def _direct_key(path: Path) -> str:
+    """A key that changes when the directory's (or archive's) files change."""
+    root = path.expanduser().resolve()
+    digest = hashlib.sha256(str(root).encode())
+    if root.is_file():
+        files = [root]
+    elif (root / "cable").is_dir():  # the files a v3/v2 root is read from
+        files = sorted((root / "cable").glob("*.json"))
+        files += [
+            f
+            for f in (root / "landing-point" / "landing-point-geo.json", root / "config.json")
+            if f.is_file()
+        ]
+    else:  # the root sits deeper (an unpacked download): every JSON file below
+        files = sorted(p for p in root.rglob("*.json") if p.is_file())
+    for file in files:
+        stat = file.stat()
+        digest.update(
+            f"{file.relative_to(root) if file != root else ''}"
+            f"|{stat.st_size}|{stat.st_mtime_ns}\n".encode()
+        )
+    return digest.hexdigest()[:16]
