@@ -1,0 +1,139 @@
+"""The map every drawing starts from (scoped styles, greyed tiles, land under them), and its finish.
+
+The land (Natural Earth countries in ``geodata/``) is drawn under the tiles, in the window
+around the map's centre, so that a map still shows coastlines offline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+
+import folium
+import numpy as np
+import shapely
+from folium.utilities import camelize
+from jinja2 import Template
+
+from cablemap.errors import DataError
+from cablemap.render import style
+from cablemap.render.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
+from cablemap.render.interactive.classes import LAND_CLASS, LEGEND_CLASS
+from cablemap.render.interactive.elements import _encode, _Features, _Legend
+from cablemap.render.interactive.geometry import _window_polygons
+from cablemap.render.interactive.markup import _js
+from cablemap.resources import geodata_dir
+
+TILES = "OpenStreetMap"
+"""Basemap tiles (OpenStreetMap, shown greyed so that the lines stand out): the only part
+of a map that needs the network. (CARTO's tiles now ask for an API key.)"""
+LAND_FILE = ("basemap", "ne_110m_countries.geojson")
+"""Natural Earth 1:110m countries in ``geodata/``: land drawn under the tiles, so that a map
+still shows coastlines offline (the tiles cover it when they load)."""
+LAND_PANE = "cablemapLand"
+LAND = "#f2efe9"
+WATER = "#dde7ee"
+
+
+class _Map(folium.Map):
+    """A folium map whose header sets no page-wide style: only rules scoped to its id."""
+
+    default_js = [("leaflet", LEAFLET_JS_URL)]  # noqa: RUF012 (folium's class attribute)
+    default_css = [("leaflet_css", LEAFLET_CSS_URL)]  # noqa: RUF012
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.scoped_css() }}</style>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <div class="folium-map cablemap-map" id={{ this.get_name()|tojson }}></div>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }}, {
+            center: {{ this.location|tojson }},
+            crs: L.CRS.{{ this.crs }},
+            ...{{ this.leaflet_options() }}
+        });
+        L.control.scale().addTo({{ this.get_name() }});
+        {{ this.get_name() }}.createPane({{ this.land_pane|tojson }}).style.zIndex = 150;
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, location: Sequence[float]) -> None:
+        super().__init__(location=list(location), zoom_start=2, tiles=None, control_scale=False)
+        self.cablemap_title = title
+        self.land_pane = LAND_PANE
+        folium.TileLayer(TILES, name="Basemap (OpenStreetMap)", control=False).add_to(self)
+        land = _land_layer(float(location[1]))
+        self.attributions = [style.ATTRIBUTION]
+        if land is not None:
+            self.add_child(land)
+            self.attributions.append(style.BASEMAP_ATTRIBUTION + " under the tiles")
+
+    def leaflet_options(self) -> str:
+        """The map's options as a JavaScript object (camelCase keys, as Leaflet names them)."""
+        return _js({camelize(key): value for key, value in self.options.items()})
+
+    def scoped_css(self) -> str:
+        """CSS for this map only: every selector starts with the map's id."""
+        root = f"#{self.get_name()}"
+        return (
+            f"{root} {{ position: relative; width: 100%; height: 100%; min-height: 320px;"
+            f" background: {WATER}; }}\n"
+            f"{root} .leaflet-tile-pane {{ filter: grayscale(0.9) contrast(0.85); }}\n"
+            f"{root} path.leaflet-interactive:focus {{ outline: none; }}\n"
+            f"{root} .{LEGEND_CLASS} {{ background: rgba(255,255,255,0.92); padding: 6px 9px;"
+            " border-radius: 4px; box-shadow: 0 1px 5px rgba(0,0,0,0.35); max-width: 290px;"
+            " font: 11.5px/1.35 system-ui, 'DejaVu Sans', sans-serif; color: #222; }\n"
+            f"{root} .{LEGEND_CLASS} .cm-title {{ font-weight: 600; margin-bottom: 3px; }}\n"
+            f"{root} .{LEGEND_CLASS} .cm-note {{ color: #555; font-size: 11px; }}\n"
+            f"{root} .cm-line {{ display: inline-block; width: 26px; height: 0;"
+            " border-top-width: 4px; vertical-align: middle; margin-right: 6px; }\n"
+            f"{root} .cm-line.cm-half {{ width: 13px; margin-right: 0; }}\n"
+            f"{root} .cm-line.cm-half + .cm-line.cm-half {{ margin-right: 6px; }}\n"
+            f"{root} .cm-dot {{ display: inline-block; width: 8px; height: 8px;"
+            " border-radius: 50%; border: 2px solid; vertical-align: middle;"
+            " margin: 0 14px 0 6px; }\n"
+            f"{root} .cablemap-popup {{ font: 12px/1.4 system-ui, 'DejaVu Sans', sans-serif; }}\n"
+            f"{root} .cablemap-popup ul {{ margin: 2px 0 4px; padding-left: 16px; }}\n"
+        )
+
+
+@cache
+def _land_polygons() -> np.ndarray | None:
+    """The basemap's land polygons (``None`` if the file is missing or unreadable)."""
+    try:
+        path = geodata_dir().joinpath(*LAND_FILE)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        shapes = [shapely.geometry.shape(f["geometry"]) for f in data["features"]]
+    except (OSError, ValueError, KeyError, TypeError, DataError, shapely.errors.ShapelyError):
+        return None
+    parts = shapely.get_parts(np.array(shapes, dtype=object))
+    return parts[shapely.get_type_id(parts) == 3]  # polygons
+
+
+def _land_layer(centre: float) -> folium.FeatureGroup | None:
+    """Land under the tiles (see :data:`LAND_FILE`), or ``None`` without the basemap."""
+    polygons = _land_polygons()
+    if polygons is None or not polygons.size:
+        return None
+    rings = [
+        [shapely.get_coordinates(ring) for ring in (p.exterior, *p.interiors)]
+        for p in _window_polygons(polygons, centre)
+    ]
+    fill = {"fill": True, "fillColor": LAND, "fillOpacity": 1.0, "color": "#bdbdbd"}
+    land = {**fill, "weight": 0.6, "pane": LAND_PANE, "interactive": False}
+    group = folium.FeatureGroup(name="Land", control=False)
+    items = [[0, -1, -1, encoded] for encoded in _encode(rings) if encoded]
+    group.add_child(_Features(items, [{**land, "className": LAND_CLASS}], [], []))
+    return group
+
+
+def _finish(m: _Map, legend: str, bounds: list[list[float]]) -> _Map:
+    m.add_child(_Legend(m.get_name(), legend, m.attributions))
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds(bounds, padding=(16, 16))
+    return m

@@ -1,0 +1,216 @@
+"""The risk map: every cable segment coloured by its flags, stations sized by exposure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import folium
+import numpy as np
+import shapely
+
+from cablemap.policy.stations import StationExposure, station_exposure
+from cablemap.render import style
+from cablemap.render.interactive.basemap import _finish, _Map
+from cablemap.render.interactive.classes import CABLE_CLASS, FLAGGED_CLASS
+from cablemap.render.interactive.elements import _encode, _Features
+from cablemap.render.interactive.geometry import (
+    WORLD_BOUNDS,
+    _bounds,
+    _simplified,
+    _window_parts,
+    _wrap_lon,
+    centre_longitude,
+)
+from cablemap.render.interactive.layers import _stations_layer
+from cablemap.render.interactive.markup import (
+    _e,
+    _flags_html,
+    _legend_html,
+    _link,
+    _listed,
+    _popup,
+    _web_url,
+)
+
+if TYPE_CHECKING:
+    from cablemap.network.graph import Network
+    from cablemap.policy.flags import Flag, PolicyFlags
+
+
+def _cable_rows(network: Network) -> dict[str, dict[str, Any]]:
+    cables = network.dataset.cables
+    columns = ("name", "owners", "suppliers", "rfs_year", "url")
+    return {
+        row["id"]: row
+        for row in cables[["id", *columns]].to_dict("records")  # type: ignore[misc]
+    }
+
+
+def _segment_popup(
+    row: dict[str, Any],
+    cable_flags: tuple[Flag, ...],
+    segment_flags: tuple[Flag, ...],
+    policy: str | None,
+) -> str:
+    """A segment's cable (name, RFS, owners, suppliers, link), its flags and the cable's."""
+    year = row.get("rfs_year")
+    owners = [str(o) for o in (row.get("owners") or ())]
+    suppliers = [str(s) for s in (row.get("suppliers") or ())]
+    own = {(f.rule, f.entity) for f in segment_flags}
+    rest = [f for f in cable_flags if (f.rule, f.entity) not in own]
+    url = row.get("url")
+    verdict = "flagged" if segment_flags else "no flag"
+    return _popup(
+        f"<b>{_e(row['name'])}</b>"
+        + (f" (RFS {int(year)})" if year is not None and _known(year) else ""),
+        f"<div>Owners: {_listed(owners)}</div>" if owners else "",
+        f"<div>Suppliers: {_listed(suppliers)}</div>" if suppliers else "",
+        f"<div>{_link(url, 'Cable web page')}</div>" if _web_url(url) else "",
+        f"<div>This segment: <b>{verdict}</b>{' under ' + _e(policy) if policy else ''}</div>",
+        _flags_html(segment_flags, "Segment flags"),
+        _flags_html(rest, "Other flags on this cable (not on this segment)"),
+    )
+
+
+def _known(value: object) -> bool:
+    return value is not None and value == value  # NaN is not equal to itself
+
+
+def _risk_cables(
+    network: Network,
+    flags: PolicyFlags | None,
+    centre: float,
+    cable_ids: frozenset[str] | None,
+) -> tuple[folium.FeatureGroup, np.ndarray]:
+    """Segments coloured by their flags; also returns every drawn (lon, lat) for bounds.
+
+    Segments of one cable with the same flag reasons share one popup.
+    """
+    segments = network.topology.segments
+    if cable_ids is not None:
+        segments = segments[segments["cable_id"].isin(cable_ids)]
+    parts = _window_parts(_simplified(segments.geometry), centre)
+    rows = _cable_rows(network)
+    popups: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[int, tuple[Flag, ...]]] = {}
+    tooltips = {cable_id: i for i, cable_id in enumerate(rows)}
+    items: list[list[Any]] = []
+    for encoded, segment_id, cable_id in zip(
+        _encode(parts), segments["segment_id"], segments["cable_id"], strict=True
+    ):
+        found = flags.segments.get(segment_id, ()) if flags is not None else ()
+        if not encoded or cable_id not in rows:
+            continue
+        key = (cable_id, tuple((f.rule, f.reason) for f in found))
+        number = popups.setdefault(key, (len(popups), found))[0]
+        items.append([int(bool(found)), number, tooltips[cable_id], encoded])
+    items.sort(key=lambda item: int(item[0]))  # flagged drawn on top
+    policy = flags.policy.name if flags is not None else None
+    texts = [
+        _segment_popup(rows[c], flags.cables.get(c, ()) if flags else (), found, policy)
+        for (c, _), (_, found) in popups.items()
+    ]
+    names = [_e(row["name"]) for row in rows.values()]
+    clean = {"color": style.CLEAN, "weight": style.CABLE_WEIGHT, "opacity": 0.55}
+    flagged = {"color": style.FLAGGED, "weight": style.CABLE_WEIGHT + 0.8, "opacity": 0.9}
+    styles = [
+        {**clean, "className": CABLE_CLASS},
+        {**flagged, "className": f"{CABLE_CLASS} {FLAGGED_CLASS}"},
+    ]
+    group = folium.FeatureGroup(name="Cables (red: flagged segment)")
+    group.add_child(_Features(items, styles, texts, names))
+    drawn = [part for lines in parts for part in lines]
+    return group, np.concatenate(drawn) if drawn else np.empty((0, 2))
+
+
+def _risk_scope(network: Network, country: str | None) -> tuple[str, frozenset[str] | None]:
+    """The place's name and its stations (``None`` for the world)."""
+    if country is None:
+        return "the world", None
+    place = network.places.resolve(country)
+    name = f"{place.name} ({place.iso2})" if place.station is None else place.station
+    return name, frozenset(place.station_ids)
+
+
+def _risk_legend(
+    flags: PolicyFlags | None,
+    where: str,
+    exposures: Sequence[StationExposure],
+    flagged_cables: int,
+    cables: int,
+    snapshot: str,
+) -> str:
+    risky = sum(1 for e in exposures if e.risky)
+    title = f"{flags.policy.name}: {where}" if flags is not None else f"No policy: {where}"
+    entries = [
+        ("Flagged segment (policy)", style.FLAGGED, "solid"),
+        ("Segment with no flag", style.CLEAN, "solid"),
+        ("Station with flagged cables (size: share flagged)", style.FLAGGED, "dot-filled"),
+        ("Station with nothing flagged", style.STATION, "dot"),
+    ]
+    notes = [
+        f"{flagged_cables} of {cables} cables flagged; "
+        f"{risky} of {len(exposures)} stations exposed",
+        "Click a cable or station for the reasons and sources",
+        f"Data snapshot {snapshot}",
+    ]
+    return _legend_html(title, notes, entries)
+
+
+def risk_map(
+    network: Network, flags: PolicyFlags | None, *, country: str | None = None
+) -> folium.Map:
+    """Map what a policy flags: cable segments by flag, stations by exposure.
+
+    Parameters
+    ----------
+    network
+        A built network.
+    flags
+        ``network.policy_flags(policy)``; ``None`` draws everything unflagged.
+    country
+        A country (name or ISO code) or a landing-station id: only its stations and the
+        cables landing there, with the view fitted to them. Default: the world.
+
+    Returns
+    -------
+    folium.Map
+        Layers "Cables (red: flagged segment)", "Risky stations" and "Other stations",
+        with popups giving every flag's reason and sources, and a legend.
+
+    Raises
+    ------
+    UnknownPlaceError, NoLandingStationError
+        If ``country`` names no place with landing stations.
+    """
+    where, scope = _risk_scope(network, country)
+    exposures = [
+        e for e in station_exposure(network.dataset, flags) if scope is None or e.id in scope
+    ]
+    landings = network.dataset.landings
+    cable_ids = (
+        None
+        if scope is None
+        else frozenset(landings.loc[landings["station_id"].isin(scope), "cable_id"])
+    )
+    centre = 0.0
+    if scope is not None:
+        segments = network.topology.segments
+        chosen = segments[segments["cable_id"].isin(cable_ids or ())]
+        lons = shapely.get_coordinates(np.asarray(chosen.geometry))[:, 0]
+        centre = centre_longitude(np.concatenate([lons, [e.lon for e in exposures]]))
+    m = _Map(f"cablemap: risk map of {where}", [20.0, centre])
+    cables, drawn = _risk_cables(network, flags, centre, cable_ids)
+    m.add_child(cables)
+    risky = [e for e in exposures if e.risky]
+    m.add_child(_stations_layer(risky, network, centre, name="Risky stations"))
+    others = [e for e in exposures if not e.risky]
+    m.add_child(_stations_layer(others, network, centre, name="Other stations"))
+    points = np.array([[_wrap_lon(e.lon, centre), e.lat] for e in exposures]).reshape(-1, 2)
+    every = np.concatenate([drawn, points])
+    world = scope is None or not len(every)
+    bounds = [list(b) for b in WORLD_BOUNDS] if world else _bounds(every)
+    shown = set(cable_ids) if cable_ids is not None else set(network.dataset.cables["id"])
+    flagged = sum(1 for c in shown if flags is not None and flags.cables.get(c))
+    legend = _risk_legend(flags, where, exposures, flagged, len(shown), network.snapshot_id)
+    return _finish(m, legend, bounds)

@@ -1,0 +1,82 @@
+"""The words of a route figure: title, subtitle and legend entries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from cablemap.render.static.labels import short_cable
+from cablemap.render.static.legend import LEGEND_LABEL, line_handle
+from cablemap.render.static.strokes import Stroke, key_colour, route_width
+from cablemap.render.style import BACKHAUL, FLAGGED, OTHER_CABLE
+
+if TYPE_CHECKING:
+    from matplotlib.lines import Line2D
+
+    from cablemap.network.graph import Network
+    from cablemap.network.query import RouteReport
+    from cablemap.network.routing import Route
+
+
+def route_title(report: RouteReport, network: Network, routes: Sequence[Route]) -> str:
+    """The two ends, the number of routes, and the shortest one's length and latency."""
+
+    def end(place: Any) -> str:
+        return network.stations[place.station].name if place.station else place.name
+
+    count = f"{len(routes)} route{'s' if len(routes) != 1 else ''}"
+    best = min(routes, key=lambda r: r.km)
+    return (
+        f"{end(report.origin)} -> {end(report.destination)}: {count}, "
+        f"best {best.km:,.0f} km, {best.latency_ms:.1f} ms"
+    )
+
+
+def route_subtitle(report: RouteReport, routes: Sequence[Route]) -> str:
+    """The filters in force, the policy and which routes it flags."""
+    filters = report.filters
+    parts = [f"cables in service in {filters.as_of}" if filters.as_of else "cables in service now"]
+    if filters.include_planned:
+        parts.append("planned included")
+    if filters.avoid_cables:
+        parts.append(f"avoiding {', '.join(filters.avoid_cables)}")
+    if report.policy is None:
+        parts.append("no policy applied")
+    else:
+        flagged = [str(r.rank) for r in routes if r.flagged]
+        if len(flagged) == len(routes) > 1:
+            which = f"all {len(routes)} routes flagged"
+        elif flagged:
+            plural = "s" if len(flagged) > 1 else ""
+            which = f"route{plural} {', '.join(flagged)} of {len(routes)} flagged"
+        else:
+            which = "no route flagged"
+        parts.append(f"policy {report.policy.id}: {which} (red: flagged segments)")
+        if not report.routes:
+            parts.append("no clean route exists; the best route is shown")
+    return "; ".join(parts)
+
+
+def route_handles(
+    routes: Sequence[Route], strokes: Sequence[Stroke], *, context: bool
+) -> list[Line2D]:
+    """Legend entries: each route (cables, km, ms), then flagged, backhaul, other cables."""
+    handles = []
+    for route in routes:
+        names = list(
+            dict.fromkeys(short_cable(h.cable_name or "") for h in route.hops if h.kind == "cable")
+        )
+        shown = names if len(names) <= 3 else [*names[:2], f"{len(names) - 2} more"]
+        cables = " + ".join(shown)
+        state = " (flagged)" if route.flagged else ""
+        colour = key_colour(route, strokes)
+        label = f"{route.rank}  {cables}: {route.km:,.0f} km, {route.latency_ms:.1f} ms{state}"
+        handles.append(line_handle(label, colour, route_width(route.rank)))
+    colours = {s.colour for s in strokes}
+    if FLAGGED in colours:
+        handles.append(line_handle(LEGEND_LABEL[FLAGGED], FLAGGED, 2.0))
+    if BACKHAUL in colours:
+        handles.append(line_handle(LEGEND_LABEL[BACKHAUL], BACKHAUL, 1.0, dashed=True))
+    if context:
+        handles.append(line_handle(LEGEND_LABEL[OTHER_CABLE], OTHER_CABLE, 1.0))
+    return handles

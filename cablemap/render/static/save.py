@@ -1,0 +1,146 @@
+"""Writing figures: PNG (200 dpi, optionally 256 colours) or SVG, atomically, with metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cablemap.errors import UserError
+from cablemap.render.output import write_with
+from cablemap.render.static.frame import PNG_DPI
+from cablemap.render.style import ATTRIBUTION, BASEMAP_ATTRIBUTION
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+IMAGE_FORMATS = {".png": "png", ".svg": "svg"}
+"""File suffixes :func:`save_figure` writes, and their matplotlib formats."""
+
+
+def save_figure(fig: Figure, path: str | Path, *, compact: bool = False) -> Path:
+    """Write a figure as PNG (200 dpi) or SVG, chosen by the file suffix, then close it.
+
+    The file is written to a temporary name beside ``path`` and moved into place, so a
+    failed run leaves no partial file and keeps any file already there.
+
+    Parameters
+    ----------
+    fig
+        From :func:`route_figure` or :func:`risk_figure` (or any matplotlib figure).
+    path
+        Where to write; the suffix (``.png`` or ``.svg``, any case) picks the format.
+    compact
+        PNG only: store a 256-colour palette image, about a third of the size (for web
+        pages and documentation; the colours of lines and dots are kept, anti-aliased
+        edges lose some shades).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    UserError
+        If the suffix is not ``.png`` or ``.svg`` (nothing is written and the figure stays
+        open), or the directory does not exist.
+    """
+    target = Path(path).expanduser()
+    image_format = IMAGE_FORMATS.get(target.suffix.lower())
+    if image_format is None:
+        allowed = ", ".join(IMAGE_FORMATS)
+        raise UserError(
+            f"cannot write {target}: images are written as {allowed} "
+            f"(not {target.suffix or 'a file without suffix'}); change the file name"
+        )
+    try:
+        if compact and image_format == "png":
+            data = figure_bytes(fig, "png", compact=True)
+            return write_with(target, lambda tmp: tmp.write_bytes(data))
+        return write_with(target, lambda tmp: fig.savefig(tmp, **_save_options(fig, image_format)))
+    finally:
+        _close(fig)
+
+
+def figure_bytes(fig: Figure, image_format: str = "png", *, compact: bool = False) -> bytes:
+    """The figure encoded as PNG or SVG, as :func:`save_figure` writes it (fig stays open).
+
+    For embedding an image in a page (e.g. base64 in HTML); ``compact`` as in
+    :func:`save_figure`.
+
+    Raises
+    ------
+    UserError
+        If ``image_format`` is not ``"png"`` or ``"svg"``.
+    """
+    import io
+
+    if image_format not in IMAGE_FORMATS.values():
+        raise UserError(f"image format {image_format!r}: use one of png, svg")
+    options = _save_options(fig, image_format)
+    buffer = io.BytesIO()
+    if not (compact and image_format == "png"):
+        fig.savefig(buffer, **options)
+        return buffer.getvalue()
+    fig.savefig(buffer, **{**options, "metadata": None})
+    return _palette_png(buffer, options["metadata"])
+
+
+def _save_options(fig: Figure, image_format: str) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "format": image_format,
+        "dpi": PNG_DPI,
+        "facecolor": "white",
+        "metadata": _metadata(fig, image_format),
+    }
+    return options
+
+
+def _palette_png(rendered_png: Any, metadata: dict[str, str | None]) -> bytes:
+    """A rendered PNG (file-like) reduced to 256 colours, with the given text metadata."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    rendered_png.seek(0)
+    with Image.open(rendered_png) as rendered:
+        palette = rendered.convert("RGB").quantize(
+            256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+        )
+    info = PngImagePlugin.PngInfo()
+    for key, value in metadata.items():
+        if value is not None:
+            info.add_text(key, value)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True, pnginfo=info, dpi=(PNG_DPI, PNG_DPI))
+    return out.getvalue()
+
+
+def _metadata(fig: Figure, image_format: str) -> dict[str, str | None]:
+    from cablemap import __version__
+
+    rights = f"{ATTRIBUTION}. {BASEMAP_ATTRIBUTION}."
+    title = str(fig.get_label())
+    if image_format == "png":
+        return {
+            "Title": title,
+            "Software": f"cablemap {__version__}",
+            "Copyright": rights,
+        }
+    return {
+        "Title": title,
+        "Creator": f"cablemap {__version__}",
+        "Rights": rights,
+        "Date": None,
+    }
+
+
+def _close(fig: Figure) -> None:
+    """Release a figure: pyplot's own figures through pyplot, ours by clearing them."""
+    import sys
+
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None and getattr(fig.canvas, "manager", None) is not None:
+        pyplot.close(fig)
+    else:
+        fig.clear()

@@ -1,0 +1,59 @@
+"""The text around the map: title, subtitle, data note and attribution."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cablemap.render.static.frame import AXES_BOX, MUTED_TEXT, TEXT, agg_renderer
+from cablemap.render.style import ATTRIBUTION, BASEMAP_ATTRIBUTION
+
+if TYPE_CHECKING:
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
+
+    from cablemap.network.graph import Network
+
+
+def decorate(fig: Figure, title: str, subtitle: str, note: str) -> None:
+    """Title, subtitle, data note (bottom left) and attribution (bottom right).
+
+    Text too wide for the page is set smaller (down to 5 points), then cut short.
+    """
+    left, width = AXES_BOX[0], AXES_BOX[2]
+    page = fig.get_figwidth() * fig.dpi
+    attribution = fig.text(
+        left + width,
+        0.012,
+        f"{ATTRIBUTION}. {BASEMAP_ATTRIBUTION}.",
+        fontsize=5,
+        color=MUTED_TEXT,
+        ha="right",
+        va="bottom",
+    )
+    renderer = agg_renderer(fig)
+    spare = attribution.get_window_extent(renderer).x0 - left * page - 0.02 * page
+    lines = (
+        (0.975, title, 10.0, "bold", TEXT, "top", width * page),
+        (0.915, subtitle, 6.5, "normal", MUTED_TEXT, "top", width * page),
+        (0.012, note, 5.0, "normal", MUTED_TEXT, "bottom", spare),
+    )
+    for y, text, size, weight, colour, va, room in lines:
+        artist = fig.text(left, y, text, fontsize=size, weight=weight, color=colour, va=va)
+        _fit_width(artist, renderer, room)
+
+
+def _fit_width(artist: Any, renderer: RendererBase, room: float) -> None:
+    """Shrink a text's font (to 5 points at least), then cut it, until it fits ``room`` px."""
+    while artist.get_window_extent(renderer).width > room and artist.get_fontsize() > 5.0:
+        artist.set_fontsize(max(5.0, artist.get_fontsize() - 0.5))
+    text = artist.get_text()
+    while artist.get_window_extent(renderer).width > room and len(text) > 1:
+        text = text[:-2]
+        artist.set_text(text + "…")
+
+
+def data_note(network: Network) -> str:
+    """The note under the map: cablemap version and snapshot id."""
+    from cablemap import __version__
+
+    return f"cablemap {__version__}; data {network.snapshot_id}"
