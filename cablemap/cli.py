@@ -477,6 +477,84 @@ def report(
         click.echo(f"wrote {path}")
 
 
+@cli.command("matrix")
+@click.option(
+    "--policy",
+    default=None,
+    metavar="NAME|FILE",
+    help="Add flagged, clean km and detour for every pair.",
+)
+@click.option(
+    "--countries",
+    default=None,
+    metavar="LIST",
+    help="Comma-separated countries (names or ISO codes).",
+)
+@click.option(
+    "--all",
+    "all_countries",
+    is_flag=True,
+    help="Every country with a landing station (the default).",
+)
+@click.option("--resilience", is_flag=True, help="Add the number of cable-disjoint routes.")
+@click.option("--as-of", type=click.IntRange(1850, 2100), default=None)
+@click.option("--include-planned", is_flag=True)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="matrix.csv or matrix.parquet",
+)
+@click.option(
+    "--image",
+    "image_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write a heatmap (.png or .svg).",
+)
+@pass_context
+def matrix(
+    ctx: Context,
+    policy: str | None,
+    countries: str | None,
+    all_countries: bool,
+    resilience: bool,
+    as_of: int | None,
+    include_planned: bool,
+    output: Path,
+    image_path: Path | None,
+) -> None:
+    """Best route, latency, policy exposure (and resilience) for every pair of countries."""
+    from cablemap.errors import UserError
+    from cablemap.network.matrix import check_matrix_path, compute_matrix, write_matrix
+
+    if countries and all_countries:
+        raise UserError("give --countries or --all, not both")
+    check_matrix_path(output)
+    if image_path is not None and image_path.suffix.lower() not in (".png", ".svg"):
+        raise UserError(f"cannot write {image_path}: the heatmap is written as .png or .svg")
+    network = _load_network(ctx)
+    chosen = [c.strip() for c in countries.split(",") if c.strip()] if countries else None
+    frame = compute_matrix(
+        network,
+        countries=chosen,
+        policy=policy,
+        resilience=resilience,
+        as_of=as_of,
+        include_planned=include_planned,
+    )
+    write_matrix(frame, output)
+    click.echo(f"wrote {output} ({len(frame)} country pairs)")
+    if image_path is not None:
+        from cablemap.render.heatmap import matrix_heatmap
+        from cablemap.render.static import save_figure
+
+        save_figure(matrix_heatmap(frame), image_path)
+        click.echo(f"wrote {image_path}")
+
+
 STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])
 
 

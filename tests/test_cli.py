@@ -414,3 +414,53 @@ def test_report_command_and_failed_run_keeps_existing_file(open_root, isolated_c
         "--data", str(open_root), "report", "Atlantis", "SG", "-o", str(out), cache=isolated_cache
     )
     assert failed.returncode == 6 and out.read_text() == "my notes"
+
+
+def test_matrix_csv_agrees_with_route(open_root, isolated_cache, tmp_path):
+    import csv
+
+    out = tmp_path / "matrix.csv"
+    result = run(
+        "--data",
+        str(open_root),
+        "matrix",
+        "--countries",
+        "US,JP,GB,BR,ZA",
+        "--policy",
+        "clean-network-2020",
+        "-o",
+        str(out),
+        cache=isolated_cache,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {(r["from_iso2"], r["to_iso2"]): r for r in csv.DictReader(out.open())}
+    assert len(rows) == 20
+    for origin, destination in [("US", "JP"), ("GB", "US"), ("BR", "ZA")]:
+        routed = json.loads(
+            run(
+                "--data",
+                str(open_root),
+                "route",
+                origin,
+                destination,
+                "--policy",
+                "clean-network-2020",
+                "--format",
+                "json",
+                cache=isolated_cache,
+            ).stdout
+        )
+        best = routed["routes"][0]
+        row = rows[(origin, destination)]
+        assert float(row["km"]) == pytest.approx(best["km"], abs=0.1)
+        assert (row["flagged"] == "True") == best["flagged"]
+
+
+def test_matrix_bad_output_suffix(open_root, isolated_cache, tmp_path):
+    _one_line_error(
+        run(
+            "--data", str(open_root), "matrix", "-o", str(tmp_path / "m.xlsx"), cache=isolated_cache
+        ),
+        2,
+        ".csv or .parquet",
+    )
