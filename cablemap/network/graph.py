@@ -127,6 +127,7 @@ class Network:
     """Records skipped while reading the data this network was built from."""
     parts: DataParts = field(default_factory=lambda: DataParts(), repr=False, compare=False)
     _flags: dict[str, PolicyFlags] = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def dataset(self) -> Dataset:
@@ -143,6 +144,7 @@ class Network:
         state = dict(self.__dict__)
         state.pop("parts", None)
         state.pop("_flags", None)
+        state.pop("_memo", None)
         state.pop("reverse_graph", None)  # cheap to rebuild
         return state
 
@@ -151,6 +153,7 @@ class Network:
         self.__dict__.update(state)
         self.__dict__["parts"] = DataParts()
         self.__dict__["_flags"] = {}
+        self.__dict__["_memo"] = {}
 
     def policy_flags(self, policy: Policy) -> PolicyFlags:
         """The flags ``policy`` puts on this network's data (computed once per policy)."""
@@ -173,8 +176,12 @@ class Network:
     @cached_property
     def reverse_graph(self) -> rx.PyDiGraph:
         """The graph with every edge reversed (for distances *to* a node), built once."""
-        reverse = self.graph.copy()
-        reverse.reverse()
+        # Built from the swapped edge list: rustworkx's copy() + reverse() grows with the
+        # square of node degree (19 s on a 100x synthetic network, against 0.25 s here).
+        # Payloads (edge indices) are kept, so the same weight lists apply.
+        reverse = rx.PyDiGraph(multigraph=True)
+        reverse.add_nodes_from(range(self.graph.num_nodes()))
+        reverse.add_edges_from([(v, u, e) for u, v, e in self.graph.weighted_edge_list()])
         return reverse
 
     @cached_property
@@ -200,6 +207,10 @@ class Network:
         not planned, unless ``include_planned``.
         """
         year = as_of if as_of is not None else dt.datetime.now(dt.UTC).year
+        key = f"out-of-service:{year}:{include_planned}"
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
         out = set()
         for cable in self.cables.values():
             if (
@@ -208,7 +219,8 @@ class Network:
                 or (cable.rfs_year is None and cable.planned)
             ):
                 out.add(cable.id)
-        return frozenset(out)
+        self._memo[key] = frozenset(out)
+        return self._memo[key]
 
     def weights(self, excluded_cables: frozenset[str] | set[str]) -> list[float]:
         """Edge weights for one query: km, with the edges of excluded cables at infinity."""
