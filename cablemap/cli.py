@@ -53,6 +53,52 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+def policy_option(help_text: str, *, required: bool = False) -> Any:
+    """``--policy NAME|FILE``, a shipped policy name or a TOML file."""
+    return click.option(
+        "--policy", required=required, default=None, metavar="NAME|FILE", help=help_text
+    )
+
+
+def output_option(help_text: str) -> Any:
+    """``-o/--output FILE``, required."""
+    return click.option(
+        "-o", "--output", "output", type=click.Path(path_type=Path), required=True, help=help_text
+    )
+
+
+def image_option(help_text: str) -> Any:
+    """``--image FILE.png|FILE.svg``."""
+    return click.option(
+        "--image", "image_path", type=click.Path(path_type=Path), default=None, help=help_text
+    )
+
+
+def filter_options(command: Any) -> Any:
+    """``--as-of YEAR`` and ``--include-planned``: which cables are in service."""
+    command = click.option(
+        "--include-planned", is_flag=True, help="Also use cables marked planned."
+    )(command)
+    return click.option(
+        "--as-of",
+        type=click.IntRange(1850, 2100),
+        default=None,
+        help="Use cables in service in this year [default: this year].",
+    )(command)
+
+
+def map_options(command: Any) -> Any:
+    """``--self-contained`` and ``--embed`` for map files."""
+    command = click.option(
+        "--embed", is_flag=True, help="Write an HTML fragment to paste into a page."
+    )(command)
+    return click.option(
+        "--self-contained",
+        is_flag=True,
+        help="Needs no network to display (scripts and styles inlined).",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cablemap")
 @click.option(
@@ -280,19 +326,8 @@ def data_check(ctx: Context, fmt: str) -> None:
     metavar="ID",
     help="Do not use this cable (repeatable).",
 )
-@click.option(
-    "--as-of",
-    type=click.IntRange(1850, 2100),
-    default=None,
-    help="Use cables in service in this year [default: this year].",
-)
-@click.option("--include-planned", is_flag=True, help="Also use cables marked planned.")
-@click.option(
-    "--policy",
-    default=None,
-    metavar="NAME|FILE",
-    help="Mark the hops a policy flags (`cablemap policies` lists them).",
-)
+@filter_options
+@policy_option("Mark the hops a policy flags (`cablemap policies` lists them).")
 @click.option(
     "--avoid-flagged",
     is_flag=True,
@@ -312,19 +347,8 @@ def data_check(ctx: Context, fmt: str) -> None:
     default=None,
     help="Also write an interactive map (HTML) of the routes.",
 )
-@click.option(
-    "--image",
-    "image_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Also write a static image (.png or .svg) of the routes.",
-)
-@click.option(
-    "--self-contained",
-    is_flag=True,
-    help="Map needs no network to display (scripts and styles inlined).",
-)
-@click.option("--embed", is_flag=True, help="Write the map as an HTML fragment to paste in a page.")
+@image_option("Also write a static image (.png or .svg) of the routes.")
+@map_options
 @pass_context
 def route(
     ctx: Context,
@@ -390,25 +414,11 @@ def _write_map(folium_map: Any, path: Path, self_contained: bool, embed: bool) -
 
 
 @cli.command("map")
-@click.option("--policy", required=True, metavar="NAME|FILE", help="Colour by this policy.")
+@policy_option("Colour by this policy.", required=True)
 @click.option("--country", default=None, help="Only this country's stations and cables.")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="HTML file to write.",
-)
-@click.option(
-    "--image",
-    "image_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Also write a static image (.png or .svg).",
-)
-@click.option("--self-contained", is_flag=True, help="Needs no network to display.")
-@click.option("--embed", is_flag=True, help="Write an HTML fragment to paste in a page.")
+@output_option("HTML file to write.")
+@image_option("Also write a static image (.png or .svg).")
+@map_options
 @pass_context
 def risk_map(
     ctx: Context,
@@ -437,18 +447,10 @@ def risk_map(
 @cli.command("report")
 @click.argument("origin", metavar="FROM")
 @click.argument("destination", metavar="TO")
-@click.option("--policy", default=None, metavar="NAME|FILE", help="Policy to flag by.")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Report file: .html (self-contained) or .md (image and map beside it).",
-)
+@policy_option("Policy to flag by.")
+@output_option("Report file: .html (self-contained) or .md (image and map beside it).")
 @click.option("--k", "k", type=click.IntRange(1, 10), default=3, show_default=True)
-@click.option("--as-of", type=click.IntRange(1850, 2100), default=None)
-@click.option("--include-planned", is_flag=True)
+@filter_options
 @pass_context
 def report(
     ctx: Context,
@@ -478,17 +480,12 @@ def report(
 
 
 @cli.command("matrix")
-@click.option(
-    "--policy",
-    default=None,
-    metavar="NAME|FILE",
-    help="Add flagged, clean km and detour for every pair.",
-)
+@policy_option("Add flagged, clean km and detour for every pair.")
 @click.option(
     "--countries",
     default=None,
     metavar="LIST",
-    help="Comma-separated countries (names or ISO codes).",
+    help="Comma-separated countries (ISO codes or names).",
 )
 @click.option(
     "--all",
@@ -497,23 +494,9 @@ def report(
     help="Every country with a landing station (the default).",
 )
 @click.option("--resilience", is_flag=True, help="Add the number of cable-disjoint routes.")
-@click.option("--as-of", type=click.IntRange(1850, 2100), default=None)
-@click.option("--include-planned", is_flag=True)
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="matrix.csv or matrix.parquet",
-)
-@click.option(
-    "--image",
-    "image_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Also write a heatmap (.png or .svg).",
-)
+@filter_options
+@output_option("matrix.csv or matrix.parquet")
+@image_option("Also write a heatmap (.png or .svg).")
 @pass_context
 def matrix(
     ctx: Context,
