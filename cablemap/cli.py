@@ -368,6 +368,12 @@ def route(
     embed: bool,
 ) -> None:
     """Trace routes between two countries (names, ISO codes) or landing-station ids."""
+    from cablemap.render.output import check_output_path
+
+    if map_path is not None:
+        check_output_path(map_path, (".html", ".htm"))
+    if image_path is not None:
+        check_output_path(image_path, (".png", ".svg"))
     network = _load_network(ctx)
     report = network.route(
         origin,
@@ -432,9 +438,13 @@ def risk_map(
     """Write the world (or one country's) risk map: cables by flag status, stations by exposure."""
     from cablemap.policy.rules import load_policy
     from cablemap.render import interactive
+    from cablemap.render.output import check_output_path
 
+    check_output_path(output, (".html", ".htm"))
+    if image_path is not None:
+        check_output_path(image_path, (".png", ".svg"))
     network = _load_network(ctx)
-    iso2 = network.places.resolve(country).iso2 if country else None
+    iso2 = network.places.resolve(country).iso2 if country is not None else None
     flags = network.policy_flags(load_policy(policy))
     _write_map(interactive.risk_map(network, flags, country=iso2), output, self_contained, embed)
     if image_path is not None:
@@ -463,8 +473,10 @@ def report(
     include_planned: bool,
 ) -> None:
     """Write a report: summary, map, image, hop tables, the flags' sources, the data licence."""
+    from cablemap.render.output import check_output_path
     from cablemap.render.report import write_report
 
+    check_output_path(output, (".html", ".htm", ".md"))
     network = _load_network(ctx)
     for path in write_report(
         network,
@@ -559,7 +571,7 @@ def stations(ctx: Context, country: str | None, risky: bool, policy: str | None,
     if risky and policy is None:
         raise UserError("--risky needs --policy (risky under which policy?)")
     dataset = _load_dataset(ctx)
-    iso2 = _country_code(dataset, country) if country else None
+    iso2 = _country_code(dataset, country) if country is not None else None
     flags = None
     if policy is not None:
         flags = apply_policy(load_policy(policy), dataset, build_topology(dataset))

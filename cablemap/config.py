@@ -53,6 +53,8 @@ class Settings:
         Longest wait between two retries, including a server's ``Retry-After``.
     max_response_bytes
         Largest response body accepted; a bigger one fails the download.
+    max_total_bytes
+        Largest snapshot accepted in all (a hostile root could list endless cables).
     progress
         Show a progress bar: ``None`` decides by whether stderr is a terminal.
     """
@@ -66,6 +68,7 @@ class Settings:
     backoff_s: float = 0.5
     max_backoff_s: float = 30.0
     max_response_bytes: int = 64 * 1024 * 1024
+    max_total_bytes: int = 1024 * 1024 * 1024
     progress: bool | None = None
 
     def __post_init__(self) -> None:
@@ -76,6 +79,7 @@ class Settings:
             "backoff_s": self.backoff_s >= 0,
             "max_backoff_s": self.max_backoff_s >= 0,
             "max_response_bytes": self.max_response_bytes > 0,
+            "max_total_bytes": self.max_total_bytes > 0,
         }
         for name, ok in checks.items():
             if not ok:

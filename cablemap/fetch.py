@@ -13,7 +13,7 @@ from cablemap import __version__
 from cablemap.config import Settings, settings_from_env
 from cablemap.dataset.read import directory_getter, parse_json, read_root
 from cablemap.dataset.records import DataWarning, RawData
-from cablemap.errors import UserError
+from cablemap.errors import DataError, UserError
 from cablemap.snapshot import SnapshotInfo, SnapshotStore
 from cablemap.sources import Source, open_reader, resolve_source
 from cablemap.sources.files import FileData
@@ -127,9 +127,17 @@ def _copy_files(
     stored: dict[str, dict[str, Any]] = {}
     revalidated = 0
 
+    total = 0
+
     def store(data: FileData) -> None:
-        nonlocal revalidated
+        nonlocal revalidated, total
         revalidated += data.revalidated
+        total += len(data.content)
+        if total > settings.max_total_bytes:
+            raise DataError(
+                f"{reader.description}: the snapshot exceeds {settings.max_total_bytes} bytes "
+                "in all; refusing it (a damaged or hostile source?)"
+            )
         path = target / data.relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data.content)

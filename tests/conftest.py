@@ -91,6 +91,7 @@ class Fault:
 
     status: int | None = None
     times: int = 10**9
+    location: str | None = None
     delay_s: float = 0.0
     truncate: bool = False
     retry_after: str | None = None
@@ -163,6 +164,8 @@ class FileServer:
         time.sleep(self.delay_all_s + (fault.delay_s if fault else 0.0))
         if fault and fault.status and count <= fault.times:
             extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            if fault.location:
+                extra["Location"] = fault.location
             self._answer(handler, fault.status, b"failing on purpose", extra)
             return
         file = (self.root / path).resolve()

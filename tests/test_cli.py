@@ -464,3 +464,62 @@ def test_matrix_bad_output_suffix(open_root, isolated_cache, tmp_path):
         2,
         ".csv or .parquet",
     )
+
+
+def test_output_paths_are_checked_before_any_work(open_root, isolated_cache, tmp_path):
+    missing = run(
+        "--data",
+        str(open_root),
+        "route",
+        "US",
+        "JP",
+        "--map",
+        str(tmp_path / "nodir" / "x.html"),
+        cache=isolated_cache,
+    )
+    _one_line_error(missing, 2, "does not exist")
+    assert missing.stdout == ""
+    _one_line_error(
+        run(
+            "--data",
+            str(open_root),
+            "route",
+            "US",
+            "JP",
+            "--image",
+            str(tmp_path / "x.jpg"),
+            cache=isolated_cache,
+        ),
+        2,
+        ".png or .svg",
+    )
+    (tmp_path / "dir.csv").mkdir()
+    _one_line_error(
+        run(
+            "--data",
+            str(open_root),
+            "matrix",
+            "--countries",
+            "US,JP",
+            "-o",
+            str(tmp_path / "dir.csv"),
+            cache=isolated_cache,
+        ),
+        2,
+        "is a directory",
+    )
+    (tmp_path / "dir.html").mkdir()
+    _one_line_error(
+        run(
+            "--data",
+            str(open_root),
+            "report",
+            "US",
+            "JP",
+            "-o",
+            str(tmp_path / "dir.html"),
+            cache=isolated_cache,
+        ),
+        2,
+        "is a directory",
+    )

@@ -233,3 +233,31 @@ def test_snapshot_files_are_read_only(fast_settings, mini_root):
     geo = Path(info.files_dir) / "cable" / "cable-geo.json"
     assert not os.access(geo, os.W_OK) or os.geteuid() == 0
     assert oct(geo.stat().st_mode & 0o777) == "0o444"
+
+
+def test_redirect_may_not_leave_https_or_loopback(fast_settings, seeded):
+    store, first, server = seeded
+    server.faults["cable/cable-geo.json"] = Fault(status=302, location="http://example.invalid/x")
+    with pytest.raises(NetworkError, match="a redirect may not leave https"):
+        fetch_snapshot(server.url, settings=fast_settings)
+    _assert_unchanged(store, first)
+
+
+def test_total_size_cap(fast_settings, seeded):
+    store, first, server = seeded
+    with pytest.raises(DataError, match="exceeds 3000 bytes in all"):
+        fetch_snapshot(server.url, settings=fast_settings.with_changes(max_total_bytes=3000))
+    _assert_unchanged(store, first)
+
+
+def test_malformed_url_is_a_user_error(fast_settings):
+    with pytest.raises(UserError, match="not a valid URL"):
+        fetch_snapshot("https://[::1", settings=fast_settings)
+
+
+def test_import_finds_the_root_one_level_down(fast_settings, mini_root, tmp_path):
+    import shutil
+
+    nest = tmp_path / "nest"
+    shutil.copytree(mini_root, nest / "open_undersea_cable_map-main")
+    assert fetch_snapshot(str(nest), settings=fast_settings).snapshot.counts["cables"] == 3

@@ -305,3 +305,42 @@ def test_state_control_needs_a_controlling_stake(registry, share, controlled):
     changed = replace(entity, state_control=control)
     assert changed.state_controlled == controlled
     assert ("controlled by the state of CN" in changed.describe()) == bool(controlled)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ('entities = ["china-telecom"]', 'entities = ["china-telecom"]\nroles = "carrier"'),
+            "roles must be a list of strings",
+        ),
+        (
+            ('entities = ["china-telecom"]', 'entities = ["china-telecom"]\nroles = ["carier"]'),
+            "unknown role 'carier'",
+        ),
+        (
+            (
+                'entities = ["china-telecom"]',
+                'entities = ["china-telecom"]\ncovered_list = "false"',
+            ),
+            "covered_list must be true or false",
+        ),
+        (
+            ('entities = ["china-telecom"]', 'entities = "china-telecom"'),
+            "entities must be a list of strings",
+        ),
+    ],
+)
+def test_wrong_types_in_a_policy_are_refused(use_test_registry, tmp_path, change, message):
+    path = _write(tmp_path, BASE.replace(*change))
+    with pytest.raises(PolicyError, match=message):
+        load_policy(str(path))
+
+
+def test_rule_not_a_table_and_not_utf8(use_test_registry, tmp_path):
+    path = _write(tmp_path, 'id = "p"\nname = "P"\nrule = "x"\n')
+    with pytest.raises(PolicyError, match=r"rules must be \[\[rule\]\] tables"):
+        load_policy(str(path))
+    path.write_bytes(b'\xff\xfeid = "p"')
+    with pytest.raises(PolicyError, match="not UTF-8"):
+        load_policy(str(path))

@@ -43,7 +43,7 @@ def test_markdown_report_writes_image_and_map_beside_it(network, tmp_path):
     written = write_report(network, "US", "JP", path, policy="clean-network-2020", k=2)
     assert [p.name for p in written] == ["us-jp.md", "us-jp.png", "us-jp-map.html"]
     text = path.read_text()
-    assert "![Routes from United States to Japan" in text and "(us-jp.png)" in text
+    assert "![Routes from United States to Japan" in text and "(<us-jp.png>)" in text
     assert "| # | kind | cable |" in text
     assert (tmp_path / "us-jp.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -59,18 +59,21 @@ def test_report_escapes_hostile_strings(mini_root, tmp_path):
         write_report(network, "shanghai-china", "toucheng-taiwan", path, k=1)
         text = path.read_text()
         assert "<script>alert" not in text
-        assert (
-            "Gamma &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;Strait&#x27;"
-            in text
-        )
-        assert "O&#x27;Brien &amp; Sons &lt;b&gt;Telecom&lt;/b&gt;" in text
+        if suffix == ".html":
+            assert (
+                "Gamma &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;Strait&#x27;"
+            ) in text
+            assert "O&#x27;Brien &amp; Sons &lt;b&gt;Telecom&lt;/b&gt;" in text
+        else:
+            assert "Gamma &lt;script&gt;alert\\(\"x\"\\)&lt;/script&gt; &amp; 'Strait'" in text
+            assert "O'Brien &amp; Sons &lt;b&gt;Telecom&lt;/b&gt;" in text
 
 
 def test_bad_suffix_and_existing_file_kept(network, tmp_path):
     from cablemap.errors import UserError
     from cablemap.render.report import write_report
 
-    with pytest.raises(UserError, match=r"\.html or \.md"):
+    with pytest.raises(UserError, match=r"must end in \.html or \.htm or \.md"):
         write_report(network, "US", "JP", tmp_path / "report.pdf")
     existing = tmp_path / "report.html"
     existing.write_text("keep me")
@@ -103,3 +106,23 @@ def test_html_report_in_a_browser(browser, network, tmp_path):
         assert page.page.locator("img.static").evaluate("img => img.naturalWidth") > 1000
         assert page.page.locator("h2", has_text="Sources of the flags").count() == 1
         assert_not_blank(page.page.screenshot(full_page=False))
+
+
+def test_markdown_report_defuses_markdown_in_the_data(mini_root, tmp_path):
+    import json
+
+    from cablemap.dataset.load import load_dataset
+    from cablemap.network.graph import build_network
+    from cablemap.render.report import write_report
+
+    detail = mini_root / "cable" / "gamma-strait.json"
+    doc = json.loads(detail.read_text())
+    doc["name"] = "[click](https://evil.example/phish) ![t](https://evil.example/p.png)"
+    detail.write_text(json.dumps(doc))
+    network = build_network(load_dataset(mini_root))
+    path = tmp_path / "my report.md"
+    write_report(network, "shanghai-china", "toucheng-taiwan", path, k=1)
+    text = path.read_text()
+    assert "](https://evil" not in text and "![t]" not in text
+    assert "\\[click\\]\\(https://evil\\.example/phish\\)" in text
+    assert "(<my report.png>)" in text

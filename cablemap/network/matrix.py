@@ -311,7 +311,9 @@ def check_matrix_path(path: str | Path) -> Path:
         )
     if suffix == ".parquet":
         _require_pyarrow()
-    return target
+    from cablemap.render.output import check_output_path
+
+    return check_output_path(target)
 
 
 def write_matrix(frame: pd.DataFrame, path: str | Path) -> Path:

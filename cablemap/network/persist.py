@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 MAGIC = b"cablemap-network 1 "
 _PACKAGE = Path(__file__).resolve().parents[1]
 BUILD_CODE = (
+    "dataset/tables.py",
+    "dataset/load.py",
+    "sources/layout.py",
     "dataset/read.py",
     "dataset/layouts.py",
     "dataset/geojson.py",
@@ -62,7 +65,13 @@ BUILD_CODE = (
 @cache
 def code_hash() -> str:
     """A short hash of the network-building code, the curated countries file and versions."""
-    digest = hashlib.sha256(f"{__version__} {sys.version_info[:2]}".encode())
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        countries = version("pycountry")  # its tables decide the ISO codes stored
+    except PackageNotFoundError:
+        countries = "?"
+    digest = hashlib.sha256(f"{__version__} {sys.version_info[:2]} {countries}".encode())
     for relative in BUILD_CODE:
         digest.update((_PACKAGE / relative).read_bytes())
     digest.update((geodata_dir() / "countries.toml").read_bytes())
@@ -137,12 +146,26 @@ def _build_and_store(location: DataLocation, settings: Settings, target: Path) -
 
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, MAGIC + _digest(payload) + b"\n" + payload)
-        for stale in target.parent.glob(target.name.replace(code_hash(), "*")):
-            if stale != target:
-                stale.unlink(missing_ok=True)
+        _remove_stale(target)
     except OSError:
         pass  # a read-only cache only costs speed next time
     return network
+
+
+KEEP_DIRECT = 5
+"""Networks of ``--data`` paths kept in the cache (the most recently used ones)."""
+
+
+def _remove_stale(target: Path) -> None:
+    """Delete networks built by other code for this snapshot; keep few direct ones."""
+    for stale in target.parent.glob(target.name.replace(code_hash(), "*")):
+        if stale != target:
+            stale.unlink(missing_ok=True)
+    if target.name.startswith("direct-"):
+        others = sorted(target.parent.glob("direct-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in others[:-KEEP_DIRECT]:
+            if old != target:
+                old.unlink(missing_ok=True)
 
 
 def _load_parts(location: DataLocation, settings: Settings) -> tuple[Dataset, Topology]:

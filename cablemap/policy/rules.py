@@ -188,7 +188,10 @@ def _policy(doc: dict[str, Any], path: Path, text: str, registry: Registry) -> P
             raise PolicyError(f"{path}: missing required key {key!r}")
     if not _SLUG.fullmatch(doc["id"]):
         raise PolicyError(f"{where(path, text, 'id')}: policy id {doc['id']!r} is not a slug")
-    rules = [_rule(raw, path, text, registry) for raw in doc.get("rule", [])]
+    raw_rules = doc.get("rule", [])
+    if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
+        raise PolicyError(f"{where(path, text, 'rule')}: rules must be [[rule]] tables")
+    rules = [_rule(raw, path, text, registry) for raw in raw_rules]
     if not rules:
         raise PolicyError(f"{path}: the policy has no [[rule]]")
     ids = [rule.id for rule in rules]
@@ -213,6 +216,7 @@ def _rule(raw: dict[str, Any], path: Path, text: str, registry: Registry) -> Rul
         raise fail(f"unknown key {key!r} (allowed: {', '.join(sorted(RULE_KEYS))})", key)
     if raw.get("applies_to") not in APPLIES_TO:
         raise fail(f"applies_to must be one of {', '.join(APPLIES_TO)}", "applies_to")
+    _check_types(raw, fail)
     for entity_id in raw.get("entities", []):
         if entity_id not in registry.entities:
             raise fail(
@@ -243,6 +247,33 @@ def _rule(raw: dict[str, Any], path: Path, text: str, registry: Registry) -> Rul
         include_affiliates=bool(raw.get("include_affiliates")),
         countries=frozenset(raw.get("countries", [])),
     )
+
+
+LIST_KEYS = ("hq_countries", "state_controlled_by", "entities", "roles", "countries")
+BOOL_KEYS = ("covered_list", "include_affiliates")
+
+
+def _check_types(raw: dict[str, Any], fail: Any) -> None:
+    """Lists must be lists of strings, flags true or false, roles known ones.
+
+    A string where a list belongs would otherwise be read letter by letter, and
+    ``"false"`` where a boolean belongs would read as true: the rule would silently flag
+    the wrong things.
+    """
+    from cablemap.policy.carriers import ROLES
+
+    for key in LIST_KEYS:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f'{key} must be a list of strings, like {key} = ["..."]', key)
+    for key in BOOL_KEYS:
+        if key in raw and not isinstance(raw[key], bool):
+            raise fail(f"{key} must be true or false (without quotes)", key)
+    unknown_roles = sorted(set(raw.get("roles", [])) - ROLES)
+    if unknown_roles:
+        raise fail(
+            f"unknown role {unknown_roles[0]!r} (roles: {', '.join(sorted(ROLES))})", "roles"
+        )
 
 
 def _citation(raw: Any, fail: Any) -> Citation:

@@ -19,6 +19,8 @@ def read_toml(path: Path, error: type[CablemapError] = DataError) -> tuple[dict[
     """
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text ({exc.reason}); save the file as UTF-8") from exc
     except OSError as exc:
         raise error(f"{path}: cannot read ({exc.strerror or exc})") from exc
     try:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cablemap import __version__
-from cablemap.errors import UserError
 from cablemap.render.style import ATTRIBUTION, BASEMAP_ATTRIBUTION
 
 if TYPE_CHECKING:
@@ -221,18 +221,31 @@ def _html(parts: ReportParts, s: _Sections) -> str:
     return "\n".join(out)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def _md(text: str) -> str:
+    """Text from the data made inert in Markdown: HTML escaped, markup backslashed."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
+
+
 def _md_cell(text: str) -> str:
-    return html.escape(text).replace("|", "\\|").replace("\n", " ")
+    return _md(text)
+
+
+def _md_link(name: str) -> str:
+    """A relative link target that survives spaces and parentheses in file names."""
+    return "<" + name.replace("<", "%3C").replace(">", "%3E") + ">"
 
 
 def _markdown(parts: ReportParts, s: _Sections) -> str:
-    e = html.escape
+    e = _md
     out = [f"# {e(s.title)}", "", "## Summary", ""]
     out += [f"- {e(line)}" for line in s.summary]
     if parts.image_name:
-        out += ["", "## Map", "", f"![{e(s.title)}]({parts.image_name})"]
+        out += ["", "## Map", "", f"![{e(s.title)}]({_md_link(parts.image_name)})"]
     if parts.map_name:
-        out += ["", f"Interactive map: [{parts.map_name}]({parts.map_name})"]
+        out += ["", f"Interactive map: [{e(parts.map_name)}]({_md_link(parts.map_name)})"]
     out += ["", "## Routes"]
     for heading, rows in s.routes:
         out += [
@@ -272,11 +285,10 @@ def write_report(
     """
     from cablemap.policy.carriers import default_registry
     from cablemap.render import interactive, static
-    from cablemap.render.output import write_atomically
+    from cablemap.render.output import check_output_path, write_atomically
 
-    fmt = {".html": "html", ".htm": "html", ".md": "md"}.get(path.suffix.lower())
-    if fmt is None:
-        raise UserError(f"report {path}: the file name must end in .html or .md")
+    check_output_path(path, (".html", ".htm", ".md"))
+    fmt = {".html": "html", ".htm": "html", ".md": "md"}[path.suffix.lower()]
     main = network.route(origin, destination, k=k, resilience=True, policy=policy, **filters)
     clean = (
         network.route(origin, destination, policy=policy, avoid_flagged=True, **filters)

@@ -61,15 +61,29 @@ def check_remote_root(url: str) -> str:
     UserError
         For any other scheme or a plain-http non-loopback host.
     """
-    parts = urlsplit(url)
-    if parts.scheme == "http" and _is_loopback(parts.hostname or ""):
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError as exc:
+        raise UserError(f"source {url!r} is not a valid URL ({exc})") from exc
+    if parts.scheme == "http" and _is_loopback(host):
         return url.rstrip("/") + "/"
-    if parts.scheme != "https" or not parts.hostname:
+    if parts.scheme != "https" or not host:
         raise UserError(
             f"source {url!r}: only https:// roots are allowed (http:// only on 127.0.0.1 or "
             "localhost, for testing); give an https:// URL, a directory or an archive"
         )
     return url.rstrip("/") + "/"
+
+
+def _refuse_downgrade(request: httpx.Request) -> None:
+    """Apply the root's rule to every request, redirects included (no https -> http)."""
+    try:
+        check_remote_root(str(request.url))
+    except UserError as exc:
+        raise NetworkError(
+            f"{request.url}: refused: a redirect may not leave https (or loopback http)"
+        ) from exc
 
 
 def _is_loopback(host: str) -> bool:
@@ -126,6 +140,7 @@ class RemoteReader:
             timeout=httpx.Timeout(settings.timeout_s),
             headers={"User-Agent": USER_AGENT, "Cache-Control": "no-cache"},
             follow_redirects=True,
+            event_hooks={"request": [_refuse_downgrade]},
         )
 
     def close(self) -> None:
@@ -174,25 +189,29 @@ class RemoteReader:
         """
         pending: set[Future[FileData | None]] = set()
         todo = iter(relpaths)
-        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
-            try:
-                for relpath in todo:
-                    pending.add(pool.submit(self.read, relpath))
-                    if len(pending) >= self.settings.concurrency * 2:
-                        break
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        result = future.result()
-                        assert result is not None
-                        yield result
-                        nxt = next(todo, None)
-                        if nxt is not None:
-                            pending.add(pool.submit(self.read, nxt))
-            finally:
-                for future in pending:
-                    future.cancel()
-                pool.shutdown(wait=True, cancel_futures=True)
+        pool = ThreadPoolExecutor(max_workers=self.settings.concurrency)
+        try:
+            for relpath in todo:
+                pending.add(pool.submit(self.read, relpath))
+                if len(pending) >= self.settings.concurrency * 2:
+                    break
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    assert result is not None
+                    yield result
+                    nxt = next(todo, None)
+                    if nxt is not None:
+                        pending.add(pool.submit(self.read, nxt))
+        except BaseException:
+            # Failure or Ctrl-C: do not wait for downloads still under way (each may take
+            # several retries); they finish in their threads and are discarded.
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

@@ -8,7 +8,13 @@ from typing import Literal, Protocol
 
 from cablemap.config import Settings
 from cablemap.errors import UserError
-from cablemap.sources.files import ArchiveReader, DirectoryReader, FileData, is_archive
+from cablemap.sources.files import (
+    ArchiveReader,
+    DirectoryReader,
+    FileData,
+    find_layout_root,
+    is_archive,
+)
 
 SourceKind = Literal["remote", "directory", "archive"]
 
@@ -106,7 +112,8 @@ def resolve_source(spec: str) -> Source:
 def open_reader(source: Source, settings: Settings) -> Reader:
     """Open a reader for a source; the caller closes it."""
     if source.kind == "directory":
-        return DirectoryReader(Path(source.location), max_bytes=settings.max_response_bytes)
+        root = find_layout_root(Path(source.location), label=source.location)
+        return DirectoryReader(root, max_bytes=settings.max_response_bytes)
     if source.kind == "archive":
         return ArchiveReader(Path(source.location), max_bytes=settings.max_response_bytes)
     from cablemap.sources.remote import RemoteReader
