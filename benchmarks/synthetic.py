@@ -208,18 +208,9 @@ def _station_copies(
 
 def build_dataset(raw: RawData, *, snapshot_id: str = "synthetic") -> Dataset:
     """The validated tables of (synthetic) records, assembled as ``load_dataset`` does."""
-    from cablemap.dataset.summary import summarize
-    from cablemap.dataset.tables import cables_table, landings_table, stations_table
+    from cablemap.dataset.load import dataset_from_raw
 
-    return Dataset(
-        cables=cables_table(raw),
-        stations=stations_table(raw),
-        landings=landings_table(raw),
-        snapshot_id=snapshot_id,
-        layout=raw.layout,
-        warnings=tuple(raw.warnings),
-        summary=summarize(raw),
-    )
+    return dataset_from_raw(raw, snapshot_id)
 
 
 def synthetic_dataset(

@@ -266,11 +266,11 @@ def _load_network(ctx: Context) -> Any:
 
 def _load_raw(ctx: Context) -> Any:
     from cablemap.dataset.load import load_raw
-    from cablemap.errors import DataError
+    from cablemap.dataset.records import raise_if_any
 
     raw, label = load_raw(settings=ctx.settings())
-    if ctx.strict and raw.warnings:
-        raise DataError(f"{raw.warnings[0]} (and {len(raw.warnings) - 1} more problems)")
+    if ctx.strict:
+        raise_if_any(raw.warnings)
     ctx.report_warnings(raw.warnings)
     return raw, label
 
@@ -562,37 +562,22 @@ STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])
 def stations(ctx: Context, country: str | None, risky: bool, policy: str | None, fmt: str) -> None:
     """List landing stations, ranked by exposure to what a policy flags."""
     from cablemap.errors import UserError
-    from cablemap.network.topology import build_topology
-    from cablemap.policy.flags import apply_policy
     from cablemap.policy.rules import load_policy
     from cablemap.policy.stations import station_exposure
     from cablemap.render import tables
 
     if risky and policy is None:
         raise UserError("--risky needs --policy (risky under which policy?)")
-    dataset = _load_dataset(ctx)
-    iso2 = _country_code(dataset, country) if country is not None else None
-    flags = None
-    if policy is not None:
-        flags = apply_policy(load_policy(policy), dataset, build_topology(dataset))
+    network = _load_network(ctx)
+    dataset = network.dataset
+    iso2 = network.places.resolve(country).iso2 if country is not None else None
+    flags = network.policy_flags(load_policy(policy)) if policy is not None else None
     rows = station_exposure(dataset, flags, country=iso2)
     if risky:
         rows = [row for row in rows if row.risky]
     click.echo(
         tables.stations_output(rows, fmt, flags.policy if flags else None, dataset.snapshot_id)
     )
-
-
-def _country_code(dataset: Any, text: str) -> str:
-    from cablemap.network.places import PlaceIndex
-
-    by_country: dict[str, list[str]] = {}
-    names: dict[str, str] = {}
-    for row in dataset.stations.itertuples():
-        by_country.setdefault(row.country_iso2, []).append(row.id)
-        names.setdefault(row.country_iso2, row.country_name)
-    index = PlaceIndex({k: tuple(v) for k, v in by_country.items()}, names, {})
-    return index.resolve(text).iso2
 
 
 @cli.command("cable")
@@ -602,17 +587,14 @@ def _country_code(dataset: Any, text: str) -> str:
 @pass_context
 def cable(ctx: Context, cable_id: str, policy: str | None, fmt: str) -> None:
     """Show one cable: owners and suppliers resolved, stations, segments and flags."""
-    from cablemap.network.topology import build_topology
     from cablemap.policy.carriers import default_registry
     from cablemap.policy.describe import describe_cable
-    from cablemap.policy.flags import apply_policy
     from cablemap.policy.rules import load_policy
     from cablemap.render import tables
 
-    dataset = _load_dataset(ctx)
-    topology = build_topology(dataset)
-    flags = apply_policy(load_policy(policy), dataset, topology) if policy else None
-    info = describe_cable(cable_id, dataset, topology, default_registry(), flags)
+    network = _load_network(ctx)
+    flags = network.policy_flags(load_policy(policy)) if policy else None
+    info = describe_cable(cable_id, network.dataset, network.topology, default_registry(), flags)
     click.echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
 
 

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from cablemap.config import Settings, settings_from_env
 from cablemap.dataset.locate import locate_data
 from cablemap.dataset.read import directory_getter, read_root
-from cablemap.dataset.records import DataWarning, RawData
+from cablemap.dataset.records import DataWarning, RawData, raise_if_any
 from cablemap.dataset.summary import summarize
-from cablemap.errors import DataError, UserError
+from cablemap.errors import UserError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -91,11 +91,16 @@ def load_dataset(
     Dataset
         Cables, stations and cable-landings, with the snapshot id and any warnings.
     """
+    raw, snapshot_id = load_raw(path, settings=settings)
+    if strict:
+        raise_if_any(raw.warnings)
+    return dataset_from_raw(raw, snapshot_id)
+
+
+def dataset_from_raw(raw: RawData, snapshot_id: str) -> Dataset:
+    """Build the tables of records already read (or made, as the benchmarks do)."""
     from cablemap.dataset.tables import cables_table, landings_table, stations_table
 
-    raw, snapshot_id = load_raw(path, settings=settings)
-    if strict and raw.warnings:
-        raise DataError(f"{raw.warnings[0]} (and {len(raw.warnings) - 1} more problems)")
     return Dataset(
         cables=cables_table(raw),
         stations=stations_table(raw),

@@ -8,6 +8,7 @@ reading fast and lets later stages build exactly what they need.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,14 @@ class DataWarning:
 
     def __str__(self) -> str:
         return f"{self.file}: {self.record}: field {self.field!r}: {self.message}"
+
+
+def raise_if_any(warnings: Sequence[DataWarning]) -> None:
+    """For strict mode: raise a :class:`DataError` naming the first skipped record."""
+    if warnings:
+        from cablemap.errors import DataError
+
+        raise DataError(f"{warnings[0]} (and {len(warnings) - 1} more problems)")
 
 
 @dataclass

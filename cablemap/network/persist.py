@@ -108,11 +108,10 @@ def load_or_build_network(
         network = _build_and_store(location, settings, target)
     else:
         network.parts.loader = lambda: _load_parts(location, settings)
-    if strict and network.warnings:
-        from cablemap.errors import DataError
+    if strict:
+        from cablemap.dataset.records import raise_if_any
 
-        first = network.warnings[0]
-        raise DataError(f"{first} (and {len(network.warnings) - 1} more problems)")
+        raise_if_any(network.warnings)
     return network
 
 
