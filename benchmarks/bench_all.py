@@ -3,7 +3,7 @@
 In one process, on the real open snapshot (1x): loading the dataset from the snapshot
 cache, building the network (topology + graph), loading a persisted network (if
 ``cablemap.network.persist.load_or_build_network`` exists), one route, route + k=10 +
-resilience, the country matrix (if ``cablemap.network.matrix.compute_matrix`` exists), a
+resilience, the country matrix (if ``cablemap.analysis.matrix.compute_matrix`` exists), a
 route map and the world risk map (built and turned into a page), and the command line
 end to end (``python -m cablemap --data PATH route US JP --format json`` as a
 subprocess, cache warmed by one run first). Then the core figures (build network, one
@@ -49,6 +49,9 @@ from typing import Any
 
 from bench_load import DEFAULT_DATA, REPO, machine
 from bench_network import PAIRS, networkx_baseline
+
+from cablemap.analysis.query import trace_routes
+from cablemap.policy.flags import policy_flags
 
 MAP_PAIRS = PAIRS[:6]
 POLICY = "clean-network-2020"
@@ -162,14 +165,16 @@ def route_figures(network: Any, scale: int, runs: int) -> list[Row]:
     The first query with alternatives and resilience builds the reverse graph and the
     flow network, once per network; it is timed on its own.
     """
-    first = timed(lambda: network.route("US", "JP", k=10, resilience=True), 1)
+    first = timed(lambda: trace_routes(network, "US", "JP", k=10, resilience=True), 1)
     return [
         Row("first k=10 + resilience (caches)", scale, first),
         Row(CORE[1], scale, over_pairs(network.route, PAIRS, runs)),
         Row(
             CORE[2],
             scale,
-            over_pairs(lambda a, b: network.route(a, b, k=10, resilience=True), PAIRS, runs),
+            over_pairs(
+                lambda a, b: trace_routes(network, a, b, k=10, resilience=True), PAIRS, runs
+            ),
         ),
     ]
 
@@ -177,7 +182,7 @@ def route_figures(network: Any, scale: int, runs: int) -> list[Row]:
 def matrix_figures(network: Any, runs: int) -> Row:
     """The country matrix (its default: every country), if ``compute_matrix`` exists."""
     name = "country matrix (all countries)"
-    func = optional("cablemap.network.matrix", "compute_matrix")
+    func = optional("cablemap.analysis.matrix", "compute_matrix")
     if func is None:
         return Row(name, 1, note="n/a (not implemented)")
     try:
@@ -196,8 +201,8 @@ def map_figures(network: Any, runs: int) -> list[Row]:
     from cablemap.render import interactive
 
     warnings.simplefilter("ignore")  # xyzservices' notes about tile providers
-    flags = network.policy_flags(load_policy(POLICY))
-    reports = [network.route(a, b, k=3, policy=POLICY) for a, b in MAP_PAIRS]
+    flags = policy_flags(network, load_policy(POLICY))
+    reports = [trace_routes(network, a, b, k=3, policy=POLICY) for a, b in MAP_PAIRS]
     page = interactive.to_html  # the first page also reads Leaflet and the basemap
     page(interactive.route_map(reports[0], network), self_contained=True)
     route_s = []
@@ -245,7 +250,7 @@ def searoute_figures(network: Any, runs: int) -> list[Row]:
         return [Row("one route, searoute (peer)", 1, note="skipped (pip install searoute)")]
     ends = []
     for a, b in PAIRS:
-        hops = network.route(a, b).routes[0].hops
+        hops = trace_routes(network, a, b).routes[0].hops
         start, end = network.stations[hops[0].from_station], network.stations[hops[-1].to_station]
         ends.append(((start.lon, start.lat), (end.lon, end.lat)))
     first = timed(lambda: searoute.searoute(*ends[0]), 1)

@@ -24,6 +24,9 @@ from pathlib import Path
 
 from bench_load import DEFAULT_DATA, machine
 
+from cablemap.analysis.query import trace_routes
+from cablemap.policy.flags import policy_flags
+
 PAIRS = [
     ("US", "JP"),
     ("GB", "SG"),
@@ -47,8 +50,8 @@ def row(name: str, samples: list[float], sizes: list[int]) -> str:
 
 def write_timed(make, path: Path, self_contained: bool) -> tuple[float, int]:
     """Build a map with ``make()`` and write its page: seconds, bytes."""
+    from cablemap.files import write_atomically
     from cablemap.render import interactive
-    from cablemap.render.output import write_atomically
 
     started = time.perf_counter()
     page = interactive.to_html(make(), self_contained=self_contained)
@@ -69,8 +72,8 @@ def main() -> int:
     from cablemap.render import interactive
 
     network = build_network(load_dataset(args.data))
-    flags = network.policy_flags(load_policy(POLICY))
-    reports = [network.route(a, b, k=3, policy=POLICY) for a, b in PAIRS]
+    flags = policy_flags(network, load_policy(POLICY))
+    reports = [trace_routes(network, a, b, k=3, policy=POLICY) for a, b in PAIRS]
     results: dict[str, tuple[list[float], list[int]]] = {}
 
     def record(name: str, make, self_contained: bool, out: Path) -> None:

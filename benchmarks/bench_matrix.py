@@ -22,6 +22,8 @@ from pathlib import Path
 
 from bench_load import DEFAULT_DATA, machine
 
+from cablemap.policy.flags import policy_flags
+
 
 def seconds(func, runs: int) -> tuple[float, float, float]:
     """Median, min and max wall time of ``runs`` calls, in seconds."""
@@ -46,9 +48,9 @@ def main() -> None:
     parser.add_argument("--policy", default="clean-network-2020")
     args = parser.parse_args()
 
+    from cablemap.analysis.matrix import compute_matrix
     from cablemap.dataset.load import load_dataset
     from cablemap.network.graph import build_network
-    from cablemap.network.matrix import compute_matrix
     from cablemap.policy.rules import load_policy
     from cablemap.render.heatmap import matrix_heatmap
     from cablemap.render.static import save_figure
@@ -56,7 +58,7 @@ def main() -> None:
     network = build_network(load_dataset(args.data))
     policy = load_policy(args.policy)
     first = [
-        ("first call: policy flags", once(lambda: network.policy_flags(policy))),
+        ("first call: policy flags", once(lambda: policy_flags(network, policy))),
         ("first call: flow network", once(lambda: network.flow_network)),
     ]
     frame = compute_matrix(network, policy=policy, resilience=True)

@@ -23,6 +23,9 @@ from pathlib import Path
 
 from bench_load import DEFAULT_DATA, machine
 
+from cablemap.analysis.query import trace_routes
+from cablemap.policy.flags import policy_flags
+
 PAIRS = [
     ("US", "JP"),
     ("GB", "SG"),
@@ -59,8 +62,8 @@ def main() -> None:
     from cablemap.policy.rules import load_policy
 
     network = build_network(load_dataset(args.data))
-    reports = [network.route(a, b, k=3, policy=POLICY) for a, b in PAIRS]
-    flags = network.policy_flags(load_policy(POLICY))
+    reports = [trace_routes(network, a, b, k=3, policy=POLICY) for a, b in PAIRS]
+    flags = policy_flags(network, load_policy(POLICY))
 
     _, import_s = timed(__import__, "cablemap.render.static")
     static = sys.modules["cablemap.render.static"]

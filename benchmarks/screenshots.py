@@ -21,6 +21,9 @@ from pathlib import Path
 
 from bench_load import DEFAULT_DATA
 
+from cablemap.analysis.query import trace_routes
+from cablemap.policy.flags import policy_flags
+
 REPO = Path(__file__).resolve().parents[1]
 POLICY = "clean-network-2020"
 ARGS = [
@@ -43,8 +46,8 @@ def pages(data: Path, folder: Path) -> dict[str, Path]:
     from cablemap.render import interactive
 
     network = build_network(load_dataset(data))
-    report = network.route("United States", "Japan", k=3, policy=POLICY)
-    flags = network.policy_flags(load_policy(POLICY))
+    report = trace_routes(network, "United States", "Japan", k=3, policy=POLICY)
+    flags = policy_flags(network, load_policy(POLICY))
     maps = {
         "route-map-us-jp.png": interactive.route_map(report, network),
         "risk-map.png": interactive.risk_map(network, flags),

@@ -8,7 +8,7 @@ stays fast and only pays for geopandas when tables are actually built::
     ds.cables, ds.stations, ds.landings     # GeoDataFrames / DataFrame
     cablemap.fetch_snapshot("open")         # refresh the cache from a source
     network = cablemap.build_network(ds)    # build once, query many times
-    network.route("United States", "Japan", k=3, resilience=True).as_dict()
+    cablemap.trace_routes(network, "United States", "Japan", k=3, resilience=True).as_dict()
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ _LAZY = {
     "SnapshotInfo": "cablemap.snapshot",
     "build_network": "cablemap.network.graph",
     "Network": "cablemap.network.graph",
-    "trace_routes": "cablemap.network.query",
-    "RouteReport": "cablemap.network.query",
+    "trace_routes": "cablemap.analysis.query",
+    "policy_flags": "cablemap.policy.flags",
+    "RouteReport": "cablemap.analysis.query",
     "build_topology": "cablemap.network.topology",
     "Settings": "cablemap.config",
     "settings_from_env": "cablemap.config",
@@ -41,6 +42,26 @@ _LAZY = {
 }
 
 __all__ = ["__version__", *_LAZY]
+
+
+def _route_report_html(answer: Any) -> str | None:
+    """Jupyter: a route answer as a self-contained interactive map (built on display)."""
+    network = getattr(answer, "network", None)
+    if network is None or not hasattr(answer, "routes"):
+        return None
+    from cablemap.render.interactive import notebook_html, route_map
+
+    return notebook_html(route_map(answer, network))
+
+
+def _register_display() -> None:
+    # The interface layer wires rendering to answers; analysis never imports render.
+    from cablemap.analysis import display
+
+    display.register_html(_route_report_html)
+
+
+_register_display()
 
 
 def __getattr__(name: str) -> Any:

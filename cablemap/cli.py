@@ -368,14 +368,16 @@ def route(
     embed: bool,
 ) -> None:
     """Trace routes between two countries (names, ISO codes) or landing-station ids."""
-    from cablemap.render.output import check_output_path
+    from cablemap.analysis.query import trace_routes
+    from cablemap.files import check_output_path
 
     if map_path is not None:
         check_output_path(map_path, (".html", ".htm"))
     if image_path is not None:
         check_output_path(image_path, (".png", ".svg"))
     network = _load_network(ctx)
-    report = network.route(
+    report = trace_routes(
+        network,
         origin,
         destination,
         k=k,
@@ -408,8 +410,8 @@ def route(
 
 
 def _write_map(folium_map: Any, path: Path, self_contained: bool, embed: bool) -> None:
+    from cablemap.files import write_atomically
     from cablemap.render import interactive
-    from cablemap.render.output import write_atomically
 
     if embed:
         text = interactive.to_embed(folium_map, self_contained=self_contained)
@@ -436,16 +438,17 @@ def risk_map(
     embed: bool,
 ) -> None:
     """Write the world (or one country's) risk map: cables by flag status, stations by exposure."""
+    from cablemap.files import check_output_path
+    from cablemap.policy.flags import policy_flags
     from cablemap.policy.rules import load_policy
     from cablemap.render import interactive
-    from cablemap.render.output import check_output_path
 
     check_output_path(output, (".html", ".htm"))
     if image_path is not None:
         check_output_path(image_path, (".png", ".svg"))
     network = _load_network(ctx)
     iso2 = network.places.resolve(country).iso2 if country is not None else None
-    flags = network.policy_flags(load_policy(policy))
+    flags = policy_flags(network, load_policy(policy))
     _write_map(interactive.risk_map(network, flags, country=iso2), output, self_contained, embed)
     if image_path is not None:
         from cablemap.render import static
@@ -473,7 +476,7 @@ def report(
     include_planned: bool,
 ) -> None:
     """Write a report: summary, map, image, hop tables, the flags' sources, the data licence."""
-    from cablemap.render.output import check_output_path
+    from cablemap.files import check_output_path
     from cablemap.render.report import write_report
 
     check_output_path(output, (".html", ".htm", ".md"))
@@ -522,8 +525,8 @@ def matrix(
     image_path: Path | None,
 ) -> None:
     """Best route, latency, policy exposure (and resilience) for every pair of countries."""
+    from cablemap.analysis.matrix import check_matrix_path, compute_matrix, write_matrix
     from cablemap.errors import UserError
-    from cablemap.network.matrix import check_matrix_path, compute_matrix, write_matrix
 
     if countries and all_countries:
         raise UserError("give --countries or --all, not both")
@@ -562,6 +565,7 @@ STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])
 def stations(ctx: Context, country: str | None, risky: bool, policy: str | None, fmt: str) -> None:
     """List landing stations, ranked by exposure to what a policy flags."""
     from cablemap.errors import UserError
+    from cablemap.policy.flags import policy_flags
     from cablemap.policy.rules import load_policy
     from cablemap.policy.stations import station_exposure
     from cablemap.render import tables
@@ -571,7 +575,7 @@ def stations(ctx: Context, country: str | None, risky: bool, policy: str | None,
     network = _load_network(ctx)
     dataset = network.dataset
     iso2 = network.places.resolve(country).iso2 if country is not None else None
-    flags = network.policy_flags(load_policy(policy)) if policy is not None else None
+    flags = policy_flags(network, load_policy(policy)) if policy is not None else None
     rows = station_exposure(dataset, flags, country=iso2)
     if risky:
         rows = [row for row in rows if row.risky]
@@ -589,11 +593,12 @@ def cable(ctx: Context, cable_id: str, policy: str | None, fmt: str) -> None:
     """Show one cable: owners and suppliers resolved, stations, segments and flags."""
     from cablemap.policy.carriers import default_registry
     from cablemap.policy.describe import describe_cable
+    from cablemap.policy.flags import policy_flags
     from cablemap.policy.rules import load_policy
     from cablemap.render import tables
 
     network = _load_network(ctx)
-    flags = network.policy_flags(load_policy(policy)) if policy else None
+    flags = policy_flags(network, load_policy(policy)) if policy else None
     info = describe_cable(cable_id, network.dataset, network.topology, default_registry(), flags)
     click.echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
 

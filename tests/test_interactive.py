@@ -19,10 +19,11 @@ import folium
 import pytest
 from browser import assert_not_blank, opened
 
+from cablemap.analysis.query import RouteReport, trace_routes
 from cablemap.dataset.load import load_dataset
 from cablemap.errors import UserError
 from cablemap.network.graph import Network, build_network
-from cablemap.network.query import RouteReport
+from cablemap.policy.flags import policy_flags
 from cablemap.policy.rules import load_policy
 from cablemap.render import interactive, style
 from cablemap.render.assets import LEAFLET_VERSION, leaflet_css, leaflet_js
@@ -43,12 +44,12 @@ def network() -> Network:
 
 @pytest.fixture(scope="module")
 def us_jp(network: Network) -> RouteReport:
-    return network.route("United States", "Japan", k=3, policy=POLICY)
+    return trace_routes(network, "United States", "Japan", k=3, policy=POLICY)
 
 
 @pytest.fixture(scope="module")
 def gb_sg(network: Network) -> RouteReport:
-    return network.route("GB", "SG", k=2, policy=POLICY)
+    return trace_routes(network, "GB", "SG", k=2, policy=POLICY)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,7 @@ def mini() -> Network:
 
 @pytest.fixture(scope="module")
 def mini_report(mini: Network) -> RouteReport:
-    return mini.route("TW", "CN", policy=POLICY)
+    return trace_routes(mini, "TW", "CN", policy=POLICY)
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -193,7 +194,7 @@ def test_us_japan_is_drawn_across_the_pacific(network: Network, us_jp: RouteRepo
 
 
 def test_route_map_without_policy_has_no_risk_layer(network: Network) -> None:
-    report = network.route("United States", "Japan", k=2)
+    report = trace_routes(network, "United States", "Japan", k=2)
     m = interactive.route_map(report, network)
     assert layer_names(m) == {"Routes", "All cables"}
     assert not classed(m, folium.PolyLine, interactive.FLAGGED_CLASS)
@@ -202,14 +203,14 @@ def test_route_map_without_policy_has_no_risk_layer(network: Network) -> None:
 
 
 def test_antimeridian_route_on_the_mini_fixture(mini: Network) -> None:
-    report = mini.route("JP", "US")
+    report = trace_routes(mini, "JP", "US")
     m = interactive.route_map(report, mini)
     (_, west), (_, east) = fitted_bounds(m)
     assert east - west < 130.0  # 139.95E to 118.4W is 101.65 degrees across the Pacific
 
 
 def test_without_a_clean_route_the_best_flagged_route_is_drawn(mini: Network) -> None:
-    report = mini.route("TW", "CN", policy=POLICY, avoid_flagged=True)
+    report = trace_routes(mini, "TW", "CN", policy=POLICY, avoid_flagged=True)
     assert report.routes == () and report.best_route is not None
     m = interactive.route_map(report, mini)
     assert len(classed(m, folium.PolyLine, interactive.FLAGGED_CLASS)) == 1
@@ -239,7 +240,7 @@ def test_context_lines_are_cut_at_the_window_edges() -> None:
 
 
 def test_world_risk_map_is_small_and_complete(network: Network, tmp_path: Path) -> None:
-    flags = network.policy_flags(load_policy(POLICY))
+    flags = policy_flags(network, load_policy(POLICY))
     m = interactive.risk_map(network, flags)
     path = tmp_path / "risk.html"
     path.write_text(interactive.to_html(m, self_contained=True), encoding="utf-8")
@@ -254,7 +255,7 @@ def test_world_risk_map_is_small_and_complete(network: Network, tmp_path: Path) 
 
 
 def test_country_risk_map_keeps_its_stations_and_cables(network: Network) -> None:
-    flags = network.policy_flags(load_policy(POLICY))
+    flags = policy_flags(network, load_policy(POLICY))
     m = interactive.risk_map(network, flags, country="Japan")
     page = interactive.to_html(m, self_contained=False)
     assert "Japan (JP)" in page
@@ -279,7 +280,7 @@ def test_risk_map_without_policy(mini: Network) -> None:
 
 
 def test_risk_map_of_one_station(mini: Network) -> None:
-    flags = mini.policy_flags(load_policy(POLICY))
+    flags = policy_flags(mini, load_policy(POLICY))
     m = interactive.risk_map(mini, flags, country="toucheng-taiwan")
     stations = [
         e for e in elements(m) if isinstance(e, interactive._Features) and "station" in e.styles
@@ -292,7 +293,7 @@ def test_risk_map_of_one_station(mini: Network) -> None:
 
 def test_hostile_strings_are_escaped(mini: Network, mini_report: RouteReport) -> None:
     assert mini.cables["gamma-strait"].name == HOSTILE_NAME
-    flags = mini.policy_flags(load_policy(POLICY))
+    flags = policy_flags(mini, load_policy(POLICY))
     for m in (interactive.route_map(mini_report, mini), interactive.risk_map(mini, flags)):
         for text in (
             interactive.to_html(m, self_contained=False),
@@ -311,7 +312,7 @@ def test_template_syntax_in_the_data_is_not_evaluated(mini_root: Path) -> None:
             encoding="utf-8",
         )
     network = build_network(load_dataset(mini_root))
-    report = network.route("TW", "CN", policy=POLICY)
+    report = trace_routes(network, "TW", "CN", policy=POLICY)
     page = interactive.to_html(interactive.route_map(report, network), self_contained=False)
     assert "Gamma 49" not in page and " YES " not in page
     assert "Gamma {\\u007b 7*7 }} {\\u0025 if 1 %}YES{\\u0025 endif %}" in page
@@ -354,7 +355,7 @@ def test_leaflet_assets_come_inlined_from_the_package() -> None:
 def test_two_fragments_share_a_page_without_clashing(
     mini: Network, mini_report: RouteReport
 ) -> None:
-    flags = mini.policy_flags(load_policy(POLICY))
+    flags = policy_flags(mini, load_policy(POLICY))
     first = interactive.to_embed(interactive.route_map(mini_report, mini), self_contained=True)
     second = interactive.to_embed(interactive.risk_map(mini, flags), self_contained=False)
     ids = []
@@ -427,7 +428,7 @@ def test_route_map_in_a_browser(
 
 @pytest.mark.browser
 def test_risk_map_in_a_browser(browser: Any, network: Network, tmp_path: Path) -> None:
-    flags = network.policy_flags(load_policy(POLICY))
+    flags = policy_flags(network, load_policy(POLICY))
     path = tmp_path / "risk.html"
     path.write_text(
         interactive.to_html(interactive.risk_map(network, flags), self_contained=True),
@@ -475,7 +476,7 @@ def test_hostile_name_shows_as_text_in_a_popup(
 def test_two_fragments_work_in_one_page(
     browser: Any, mini: Network, mini_report: RouteReport, tmp_path: Path
 ) -> None:
-    flags = mini.policy_flags(load_policy(POLICY))
+    flags = policy_flags(mini, load_policy(POLICY))
     fragments = [
         interactive.to_embed(interactive.route_map(mini_report, mini), self_contained=True),
         interactive.to_embed(interactive.risk_map(mini, flags), self_contained=True),

@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cablemap.errors import NoLandingStationError, NoRouteError, UnknownPlaceError, UserError
-from cablemap.network.matrix import (
+from cablemap.analysis.matrix import (
     COLUMNS,
     TIE_KM,
     _policy_columns,
@@ -21,6 +20,8 @@ from cablemap.network.matrix import (
     read_matrix,
     write_matrix,
 )
+from cablemap.analysis.query import trace_routes
+from cablemap.errors import NoLandingStationError, NoRouteError, UnknownPlaceError, UserError
 
 POLICY = "clean-network-2020"
 PAIRS = [
@@ -82,11 +83,11 @@ def test_every_ordered_pair_once_with_the_columns(network, full):
 @pytest.mark.parametrize(("origin", "destination"), PAIRS)
 def test_matrix_agrees_with_the_route_query(network, full, origin, destination):
     row = _row(full, origin, destination)
-    report = network.route(origin, destination, policy=POLICY)
+    report = trace_routes(network, origin, destination, policy=POLICY)
     best = report.routes[0]
     assert row.km == pytest.approx(best.km, abs=1e-6)
     assert row.latency_ms == pytest.approx(best.latency_ms, abs=1e-6)
-    clean = network.route(origin, destination, policy=POLICY, avoid_flagged=True).clean
+    clean = trace_routes(network, origin, destination, policy=POLICY, avoid_flagged=True).clean
     if best.flagged and not row.flagged:  # a tie: a clean route exactly as short
         assert clean["clean_route_exists"] and clean["detour_km"] == 0
     else:
@@ -112,7 +113,9 @@ def test_the_sample_covers_clean_flagged_and_no_clean_route(full):
     [("US", "JP"), ("IS", "GB"), ("FJ", "TO"), ("BR", "ZA"), ("CN", "US")],
 )
 def test_disjoint_routes_agree_with_the_route_query(network, full, origin, destination):
-    expected = network.route(origin, destination, resilience=True).resilience.disjoint_routes
+    expected = trace_routes(
+        network, origin, destination, resilience=True
+    ).resilience.disjoint_routes
     assert _row(full, origin, destination).disjoint_routes == expected
     assert _row(full, destination, origin).disjoint_routes == expected
 
@@ -121,7 +124,7 @@ def test_flow_tree_equals_one_max_flow_per_pair(network):
     """Gusfield's n - 1 flows give what a maximum flow per pair gives (symmetric)."""
     from scipy.sparse.csgraph import maximum_flow
 
-    from cablemap.network.resilience import flow_capacity, flow_graph
+    from cablemap.analysis.resilience import flow_capacity, flow_graph
 
     codes = [*COUNTRIES, "GU", "MV", "SC", "MU", "CV", "DJ", "OM", "PK"]
     excluded = network.cables_out_of_service()
@@ -140,7 +143,7 @@ def test_unreachable_pairs_have_no_km(network, full):
     assert pd.isna(row.flagged) and math.isnan(row.latency_ms) and math.isnan(row.clean_km)
     assert row.disjoint_routes == 0
     with pytest.raises(NoRouteError):
-        network.route(row.from_iso2, row.to_iso2)
+        trace_routes(network, row.from_iso2, row.to_iso2)
 
 
 def test_countries_subset_matches_the_full_matrix(network, full):
@@ -161,7 +164,7 @@ def test_filters_apply(network):
     reached = both.km_2000.notna()
     assert (both.km_2000[reached] >= both.km[reached] - 1e-6).all()
     assert then.km.isna().sum() > now.km.isna().sum()
-    route = network.route("US", "JP", as_of=2000).routes[0]
+    route = trace_routes(network, "US", "JP", as_of=2000).routes[0]
     assert _row(then, "US", "JP").km == pytest.approx(route.km)
 
 

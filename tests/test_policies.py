@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cablemap.analysis.query import trace_routes
 from cablemap.errors import DataError
 from cablemap.policy.carriers import load_registry, normalise_name
 from cablemap.policy.rules import PolicyError, load_policy
@@ -204,8 +205,8 @@ def test_routes_carry_flags_and_avoid_flagged(use_test_registry, mini_root):
     from cablemap.network.graph import build_network
 
     network = build_network(load_dataset(mini_root))
-    flagged = network.route(
-        "Hong Kong", "Singapore", policy="clean-network-2020", include_planned=True
+    flagged = trace_routes(
+        network, "Hong Kong", "Singapore", policy="clean-network-2020", include_planned=True
     )
     (route,) = flagged.routes
     assert route.flagged and {f.rule for f in route.hops[0].flags} == {
@@ -215,13 +216,13 @@ def test_routes_carry_flags_and_avoid_flagged(use_test_registry, mini_root):
     data = flagged.as_dict()
     assert data["routes"][0]["flagged"] is True
     assert data["routes"][0]["hops"][0]["flags"][0]["citations"][0]["url"].startswith("https://")
-    none_clean = network.route(
-        "HK", "SG", policy="clean-network-2020", avoid_flagged=True, include_planned=True
+    none_clean = trace_routes(
+        network, "HK", "SG", policy="clean-network-2020", avoid_flagged=True, include_planned=True
     )
     assert none_clean.routes == () and none_clean.clean["clean_route_exists"] is False
     assert none_clean.as_dict()["clean"]["best_route"]["flagged"] is True
-    clean = network.route(
-        "US", "JP", policy="clean-network-2020", avoid_flagged=True, resilience=True
+    clean = trace_routes(
+        network, "US", "JP", policy="clean-network-2020", avoid_flagged=True, resilience=True
     )
     assert not clean.routes[0].flagged and clean.clean["detour_km"] == 0
     assert clean.as_dict()["resilience"]["cables_to_fail_before_all_flagged"] == 1
@@ -234,7 +235,7 @@ def test_avoid_flagged_needs_a_policy(mini_root):
 
     network = build_network(load_dataset(mini_root))
     with pytest.raises(UserError, match="needs --policy"):
-        network.route("US", "JP", avoid_flagged=True)
+        trace_routes(network, "US", "JP", avoid_flagged=True)
 
 
 def test_station_exposure_ranking(use_test_registry, mini):

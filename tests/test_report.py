@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from cablemap.analysis.query import trace_routes
+
 
 @pytest.fixture(scope="module")
 def network():
@@ -92,7 +94,7 @@ def test_html_report_in_a_browser(browser, network, tmp_path):
 
     path = tmp_path / "report.html"
     write_report(network, "United States", "Japan", path, policy="clean-network-2020", k=3)
-    report = network.route("United States", "Japan", k=3, policy="clean-network-2020")
+    report = trace_routes(network, "United States", "Japan", k=3, policy="clean-network-2020")
     pieces = sum(
         len(h.segment_ids) if h.kind == "cable" else 1
         for route in report.routes

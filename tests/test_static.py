@@ -15,7 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
 
+from cablemap.analysis.query import trace_routes
 from cablemap.errors import UnknownPlaceError, UserError
+from cablemap.policy.flags import policy_flags
 from cablemap.render.static import (
     PNG_DPI,
     central_longitude,
@@ -50,7 +52,7 @@ def network():
 
 @pytest.fixture(scope="module")
 def us_japan(network):
-    report = network.route("United States", "Japan", k=3, policy="clean-network-2020")
+    report = trace_routes(network, "United States", "Japan", k=3, policy="clean-network-2020")
     assert report.routes[0].flagged  # JUS, under clean-network-2020
     assert not report.routes[1].flagged
     return report
@@ -105,7 +107,7 @@ def test_route_svg_is_well_formed(network, us_japan, tmp_path):
 
 
 def test_station_ends_are_named_and_every_text_fits_the_page(network):
-    report = network.route("makaha-hi-united-states", "shima-japan")
+    report = trace_routes(network, "makaha-hi-united-states", "shima-japan")
     fig = route_figure(report, network)
     title = next(t.get_text() for t in fig.texts if " -> " in t.get_text())
     assert title.startswith("Makaha, HI, United States -> Shima, Japan: 1 route, best 6,604 km")
@@ -127,7 +129,7 @@ def test_figure_bytes_keeps_the_figure_open(network, us_japan):
 
 
 def test_route_with_backhaul_and_many_cables(network, tmp_path):
-    report = network.route("GB", "SG", k=3, policy="clean-network-2020")
+    report = trace_routes(network, "GB", "SG", k=3, policy="clean-network-2020")
     assert any(hop.kind == "backhaul" for hop in report.routes[0].hops)
     fig = route_figure(report, network)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
@@ -138,7 +140,7 @@ def test_route_with_backhaul_and_many_cables(network, tmp_path):
 
 
 def test_route_without_policy_has_no_flagged_red(network, tmp_path):
-    report = network.route("Australia", "United States", k=2)
+    report = trace_routes(network, "Australia", "United States", k=2)
     fig = route_figure(report, network)
     west, east = fig.axes[0].get_xlim()
     assert east - west < 180
@@ -153,7 +155,7 @@ def test_route_without_policy_has_no_flagged_red(network, tmp_path):
 def test_risk_world_png(network, tmp_path):
     from cablemap.policy.rules import load_policy
 
-    flags = network.policy_flags(load_policy("clean-network-2020"))
+    flags = policy_flags(network, load_policy("clean-network-2020"))
     fig = risk_figure(network, flags)
     west, east = fig.axes[0].get_xlim()
     assert east - west == pytest.approx(360)
@@ -168,7 +170,7 @@ def test_risk_world_png(network, tmp_path):
 def test_risk_country_frames_its_stations(network, tmp_path):
     from cablemap.policy.rules import load_policy
 
-    flags = network.policy_flags(load_policy("clean-network-2020"))
+    flags = policy_flags(network, load_policy("clean-network-2020"))
     fig = risk_figure(network, flags, country="jp")
     (west, east), (south, north) = fig.axes[0].get_xlim(), fig.axes[0].get_ylim()
     assert west < 127 and east > 146 and south < 24 and north > 45  # Okinawa to Hokkaido
@@ -253,7 +255,7 @@ def test_hostile_names_render_as_plain_text(mini_root, tmp_path):
 
     make_hostile(mini_root)
     network = build_network(load_dataset(mini_root))
-    report = network.route("China", "Taiwan", policy="clean-network-2020")
+    report = trace_routes(network, "China", "Taiwan", policy="clean-network-2020")
     assert report.routes[0].hops[0].cable_name == HOSTILE
     fig = route_figure(report, network)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
@@ -263,7 +265,7 @@ def test_hostile_names_render_as_plain_text(mini_root, tmp_path):
     assert "<script" not in svg.read_text(encoding="utf-8")
     with Image.open(save_figure(fig, tmp_path / "route.png")) as image:
         assert pixels_of(image, FLAGGED).sum() > 500  # lands in China: flagged
-    flags = network.policy_flags(load_policy("clean-network-2020"))
+    flags = policy_flags(network, load_policy("clean-network-2020"))
     save_figure(risk_figure(network, flags), tmp_path / "risk.png")
     save_figure(risk_figure(network, flags, country="China"), tmp_path / "risk-cn.svg")
 
@@ -273,7 +275,7 @@ def test_route_across_the_antimeridian_on_the_fixture(mini_root, tmp_path):
     from cablemap.network.graph import build_network
 
     network = build_network(load_dataset(mini_root))
-    fig = route_figure(network.route("Japan", "United States"), network)
+    fig = route_figure(trace_routes(network, "Japan", "United States"), network)
     west, east = fig.axes[0].get_xlim()
     assert east - west < 180
     mid = (west + east) / 2

@@ -32,11 +32,8 @@ if TYPE_CHECKING:
 
     from cablemap.dataset.load import Dataset
     from cablemap.dataset.records import DataWarning
-    from cablemap.network.query import RouteReport
-    from cablemap.network.resilience import FlowNetwork
+    from cablemap.network.flow import FlowNetwork
     from cablemap.network.tables import Topology
-    from cablemap.policy.flags import PolicyFlags
-    from cablemap.policy.rules import Policy
 
 SPEED_OF_LIGHT_KM_S = 299_792.458
 FIBRE_REFRACTIVE_INDEX = 1.468
@@ -105,8 +102,8 @@ class DataParts:
 class Network:
     """A built network, ready for any number of route queries.
 
-    Build it with :func:`build_network`; query it with :func:`cablemap.network.routing.find_routes`
-    and :func:`cablemap.network.resilience.analyse_resilience`.
+    Build it with :func:`build_network`; ask it questions through the analysis layer
+    (:func:`cablemap.analysis.query.trace_routes`, :mod:`cablemap.analysis.matrix`).
     """
 
     snapshot_id: str
@@ -126,7 +123,8 @@ class Network:
     warnings: tuple[DataWarning, ...] = ()
     """Records skipped while reading the data this network was built from."""
     parts: DataParts = field(default_factory=lambda: DataParts(), repr=False, compare=False)
-    _flags: dict[str, PolicyFlags] = field(default_factory=dict, repr=False, compare=False)
+    _flags: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Policy flags computed on this network, by policy (kept by :mod:`cablemap.policy.flags`)."""
     _memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -155,15 +153,6 @@ class Network:
         self.__dict__["_flags"] = {}
         self.__dict__["_memo"] = {}
 
-    def policy_flags(self, policy: Policy) -> PolicyFlags:
-        """The flags ``policy`` puts on this network's data (computed once per policy)."""
-        from cablemap.policy.flags import apply_policy
-
-        key = f"{policy.id}@{policy.path}"
-        if key not in self._flags:
-            self._flags[key] = apply_policy(policy, self.dataset, self.topology)
-        return self._flags[key]
-
     def edges_touching(self, station_ids: frozenset[str]) -> frozenset[int]:
         """Every edge (any kind) that starts or ends at one of these stations."""
         nodes = {self.node_index[s] for s in station_ids if s in self.node_index}
@@ -187,15 +176,9 @@ class Network:
     @cached_property
     def flow_network(self) -> FlowNetwork:
         """The cable-level flow network for resilience questions (built on first use)."""
-        from cablemap.network.resilience import build_flow_network
+        from cablemap.network.flow import build_flow_network
 
         return build_flow_network(self)
-
-    def route(self, origin: str, destination: str, **options: Any) -> RouteReport:
-        """Answer one route question; see :func:`cablemap.network.query.trace_routes`."""
-        from cablemap.network.query import trace_routes
-
-        return trace_routes(self, origin, destination, **options)
 
     def cables_out_of_service(
         self, *, as_of: int | None = None, include_planned: bool = False

@@ -37,29 +37,11 @@ if TYPE_CHECKING:
 
 MAGIC = b"cablemap-network 1 "
 _PACKAGE = Path(__file__).resolve().parents[1]
-BUILD_CODE = (
-    "dataset/tables.py",
-    "dataset/load.py",
-    "sources/layout.py",
-    "dataset/read.py",
-    "dataset/layouts.py",
-    "dataset/geojson.py",
-    "dataset/records.py",
-    "dataset/countries.py",
-    "network/topology.py",
-    "network/repair.py",
-    "network/cablegraph.py",
-    "network/geometry.py",
-    "network/tables.py",
-    "network/tolerances.py",
-    "network/graph.py",
-    "network/backhaul.py",
-    "network/places.py",
-    "network/resilience.py",
-    "network/checks.py",
-    "network/persist.py",
-)
-"""The modules whose code decides what a built network holds."""
+BUILD_PACKAGES = ("dataset", "sources", "network")
+"""The packages whose code decides what a built network holds (every module in them)."""
+BUILD_GEODATA = ("countries.toml",)
+"""Curated files under ``geodata/`` that decide what a built network holds."""
+
 
 
 @cache
@@ -72,9 +54,15 @@ def code_hash() -> str:
     except PackageNotFoundError:
         countries = "?"
     digest = hashlib.sha256(f"{__version__} {sys.version_info[:2]} {countries}".encode())
-    for relative in BUILD_CODE:
-        digest.update((_PACKAGE / relative).read_bytes())
-    digest.update((geodata_dir() / "countries.toml").read_bytes())
+    for package in BUILD_PACKAGES:
+        for module in sorted((_PACKAGE / package).rglob("*.py")):
+            digest.update(module.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(module.read_bytes())
+    for relative in BUILD_GEODATA:
+        target = geodata_dir() / relative
+        files = sorted(target.rglob("*")) if target.is_dir() else [target]
+        for file in (f for f in files if f.is_file()):
+            digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -141,7 +129,7 @@ def _build_and_store(location: DataLocation, settings: Settings, target: Path) -
     network.flow_network  # noqa: B018  (built now, so that it is stored with the rest)
     payload = pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        from cablemap.render.output import write_atomically
+        from cablemap.files import write_atomically
 
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, MAGIC + _digest(payload) + b"\n" + payload)

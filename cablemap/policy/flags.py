@@ -24,6 +24,7 @@ from cablemap.policy.rules import Citation, Policy, Rule
 
 if TYPE_CHECKING:
     from cablemap.dataset.load import Dataset
+    from cablemap.network.graph import Network
     from cablemap.network.tables import Topology
 
 
@@ -257,3 +258,25 @@ def _moved(flag: Flag, subject: str) -> Flag:
 
 
 __all__ = ["Flag", "PolicyFlags", "Rule", "apply_policy"]
+
+
+def policy_flags(network: Network, policy: Policy) -> PolicyFlags:
+    """The flags ``policy`` puts on a network's data, computed once per policy and network.
+
+    Parameters
+    ----------
+    network
+        A built network; its dataset and topology are loaded on first use if persisted.
+    policy
+        A loaded policy.
+
+    Returns
+    -------
+    PolicyFlags
+        The flags on cables, segments and stations (kept with the network for reuse).
+    """
+    key = f"{policy.id}@{policy.path}"
+    cached = network._flags.get(key)
+    if cached is None:
+        cached = network._flags[key] = apply_policy(policy, network.dataset, network.topology)
+    return cached

@@ -10,8 +10,8 @@ import shapely
 from cablemap.network.geometry import split_at_antimeridian
 
 if TYPE_CHECKING:
+    from cablemap.analysis.query import RouteReport
     from cablemap.network.graph import Network
-    from cablemap.network.query import RouteReport
 
 ATTRIBUTION = "Cable data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0)"
 

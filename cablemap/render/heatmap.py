@@ -60,7 +60,7 @@ _PANEL_IN = 6.4
 
 
 def matrix_heatmap(frame: pd.DataFrame, value: str = "km", *, order: str = "cluster") -> Figure:
-    """Draw a country matrix (:func:`~cablemap.network.matrix.compute_matrix`) as a heatmap.
+    """Draw a country matrix (:func:`~cablemap.analysis.matrix.compute_matrix`) as a heatmap.
 
     Parameters
     ----------

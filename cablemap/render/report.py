@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cablemap import __version__
+from cablemap.analysis.query import trace_routes
 from cablemap.render.style import ATTRIBUTION, BASEMAP_ATTRIBUTION
 
 if TYPE_CHECKING:
+    from cablemap.analysis.query import RouteReport
+    from cablemap.analysis.routing import Hop, Route
     from cablemap.network.graph import Network
-    from cablemap.network.query import RouteReport
-    from cablemap.network.routing import Hop, Route
     from cablemap.policy.carriers import Registry
     from cablemap.policy.rules import Citation
 
@@ -283,15 +284,17 @@ def write_report(
     UserError
         For a suffix other than ``.html``, ``.htm`` or ``.md``.
     """
+    from cablemap.files import check_output_path, write_atomically
     from cablemap.policy.carriers import default_registry
     from cablemap.render import interactive, static
-    from cablemap.render.output import check_output_path, write_atomically
 
     check_output_path(path, (".html", ".htm", ".md"))
     fmt = {".html": "html", ".htm": "html", ".md": "md"}[path.suffix.lower()]
-    main = network.route(origin, destination, k=k, resilience=True, policy=policy, **filters)
+    main = trace_routes(
+        network, origin, destination, k=k, resilience=True, policy=policy, **filters
+    )
     clean = (
-        network.route(origin, destination, policy=policy, avoid_flagged=True, **filters)
+        trace_routes(network, origin, destination, policy=policy, avoid_flagged=True, **filters)
         if policy
         else None
     )

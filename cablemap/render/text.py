@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from cablemap.analysis.query import RouteReport
     from cablemap.network.graph import Network
-    from cablemap.network.query import RouteReport
 
 
 def route_table(report: RouteReport, network: Network) -> str:

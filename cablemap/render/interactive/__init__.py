@@ -1,6 +1,6 @@
 r"""Interactive maps (folium/Leaflet): routes on their real cable geometry, and policy risk.
 
-- :func:`route_map` draws the routes of a :class:`~cablemap.network.query.RouteReport`:
+- :func:`route_map` draws the routes of a :class:`~cablemap.analysis.query.RouteReport`:
   each cable segment on its drawn geometry (flagged ones in :data:`style.FLAGGED`), each
   assumed backhaul hop dashed and straight between stations, the stations the routes
   touch, every other cable faintly, and (with a policy) the risky stations.

@@ -167,7 +167,7 @@ def risk_map(
     network
         A built network.
     flags
-        ``network.policy_flags(policy)``; ``None`` draws everything unflagged.
+        ``policy_flags(network, policy)``; ``None`` draws everything unflagged.
     country
         A country (name or ISO code) or a landing-station id: only its stations and the
         cables landing there, with the view fitted to them. Default: the world.

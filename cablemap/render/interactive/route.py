@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 
 from cablemap.network.geometry import unwrap_lons
+from cablemap.policy.flags import policy_flags
 from cablemap.policy.stations import StationExposure, station_exposure
 from cablemap.render import style
 from cablemap.render.interactive.basemap import _finish, _Map
@@ -44,9 +45,9 @@ from cablemap.render.interactive.layers import (
 from cablemap.render.interactive.markup import _e, _flags_html, _legend_html, _listed, _popup
 
 if TYPE_CHECKING:
+    from cablemap.analysis.query import RouteReport
+    from cablemap.analysis.routing import Hop, Route
     from cablemap.network.graph import Network
-    from cablemap.network.query import RouteReport
-    from cablemap.network.routing import Hop, Route
     from cablemap.policy.flags import Flag, PolicyFlags
 
 ROUTE_DECIMALS = 5
@@ -215,7 +216,7 @@ def route_map(report: RouteReport, network: Network) -> folium.Map:
         where they cross it.
     """
     routes = report.routes or ((report.best_route,) if report.best_route is not None else ())
-    flags = network.policy_flags(report.policy) if report.policy is not None else None
+    flags = policy_flags(network, report.policy) if report.policy is not None else None
     policy = report.policy.name if report.policy is not None else None
     pieces = _route_pieces(routes, network, flags)
     usage = _route_usage(routes)

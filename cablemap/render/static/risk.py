@@ -50,7 +50,7 @@ def risk_figure(network: Network, flags: PolicyFlags, *, country: str | None = N
     network
         A built network.
     flags
-        ``network.policy_flags(policy)``.
+        ``policy_flags(network, policy)``.
     country
         A country (name or ISO code) to show only the cables landing there and its
         stations, framed on its stations; default: the world.

@@ -38,9 +38,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from cablemap.analysis.query import RouteReport
+    from cablemap.analysis.routing import Route
     from cablemap.network.graph import Network
-    from cablemap.network.query import RouteReport
-    from cablemap.network.routing import Route
 
 
 def route_figure(report: RouteReport, network: Network) -> Figure:

@@ -13,9 +13,9 @@ from cablemap.render.style import BACKHAUL, FLAGGED, OTHER_CABLE
 if TYPE_CHECKING:
     from matplotlib.lines import Line2D
 
+    from cablemap.analysis.query import RouteReport
+    from cablemap.analysis.routing import Route
     from cablemap.network.graph import Network
-    from cablemap.network.query import RouteReport
-    from cablemap.network.routing import Route
 
 
 def route_title(report: RouteReport, network: Network, routes: Sequence[Route]) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cablemap.errors import UserError
-from cablemap.render.output import write_with
+from cablemap.files import write_with
 from cablemap.render.static.frame import PNG_DPI
 from cablemap.render.style import ATTRIBUTION, BASEMAP_ATTRIBUTION
 

@@ -11,12 +11,13 @@ import numpy as np
 import shapely
 
 from cablemap.errors import UserError
+from cablemap.policy.flags import policy_flags
 from cablemap.render.style import BACKHAUL, FLAGGED, route_colour
 
 if TYPE_CHECKING:
+    from cablemap.analysis.query import RouteReport
+    from cablemap.analysis.routing import Route
     from cablemap.network.graph import Network
-    from cablemap.network.query import RouteReport
-    from cablemap.network.routing import Route
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def flag_sets(network: Network, report: RouteReport) -> tuple[frozenset[str], fr
     """Flagged segment ids and station ids under the report's policy (none without one)."""
     if report.policy is None:
         return frozenset(), frozenset()
-    flags = network.policy_flags(report.policy)
+    flags = policy_flags(network, report.policy)
     return flags.flagged_segments(), flags.flagged_stations()
 
 

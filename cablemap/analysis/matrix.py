@@ -8,9 +8,9 @@ How it is computed (never by node-level all-pairs searches):
 
 - **Routes**: one Dijkstra search per origin, from the helper node ``source:XX`` that
   feeds every station of XX, gives the distance to every ``sink:YY`` at once: the same
-  numbers :func:`~cablemap.network.routing.find_routes` finds one pair at a time.
+  numbers :func:`~cablemap.analysis.routing.find_routes` finds one pair at a time.
 - **Policy**: a second search per origin on weights where every edge a clean route may
-  not use (:func:`~cablemap.policy.routes.flagged_edges`) costs infinity gives the clean
+  not use (:func:`~cablemap.policy.exclusions.flagged_edges`) costs infinity gives the clean
   distances. A pair is **flagged** when the clean distance is longer than the best one
   by more than :data:`TIE_KM`, or no clean route exists. A tie counts as clean: when a
   clean route is as short as the best route, the best route is taken to be clean, even
@@ -18,7 +18,7 @@ How it is computed (never by node-level all-pairs searches):
   detour is 0.
 - **Resilience**: the number of cable-disjoint routes is the maximum flow between the
   two countries' hubs in the cable-level flow network, as
-  :func:`~cablemap.network.resilience.analyse_resilience` computes it. Cuts in that
+  :func:`~cablemap.analysis.resilience.analyse_resilience` computes it. Cuts in that
   network are symmetric (a cut of cable spans separates both directions alike) and
   submodular, so the values for all pairs are found with n - 1 maximum flows (Gusfield's
   algorithm for an equivalent flow tree) instead of one per pair.
@@ -37,6 +37,7 @@ import rustworkx as rx
 
 from cablemap.errors import UserError
 from cablemap.network.graph import FIBRE_KM_PER_MS
+from cablemap.policy.flags import policy_flags
 
 if TYPE_CHECKING:
     from cablemap.network.graph import Network
@@ -105,7 +106,7 @@ def compute_matrix(
     UserError
         A landing-station id instead of a country, or fewer than two countries.
     """
-    from cablemap.network.query import RouteFilters
+    from cablemap.analysis.query import RouteFilters
 
     codes = _country_codes(network, countries)
     excluded = network.cables_out_of_service(as_of=as_of, include_planned=include_planned)
@@ -114,9 +115,9 @@ def compute_matrix(
     rules = _load_policy(policy)
     clean = None
     if rules is not None:
-        from cablemap.policy.routes import flagged_edges
+        from cablemap.policy.exclusions import flagged_edges
 
-        blocked = flagged_edges(network, network.policy_flags(rules))
+        blocked = flagged_edges(network, policy_flags(network, rules))
         clean = _distances(network, codes, _without(weights, blocked))
     disjoint = disjoint_route_counts(network, codes, excluded) if resilience else None
     frame = _frame(codes, km, clean, disjoint)
@@ -190,15 +191,15 @@ def disjoint_route_counts(
     """Cable-disjoint routes between every two of these countries (a symmetric matrix).
 
     Each value is the maximum flow between the countries' hubs in the network's flow
-    network (:mod:`cablemap.network.resilience`), with the ``excluded`` cables failed,
-    as :func:`~cablemap.network.resilience.analyse_resilience` counts it. All values come
+    network (:mod:`cablemap.analysis.resilience`), with the ``excluded`` cables failed,
+    as :func:`~cablemap.analysis.resilience.analyse_resilience` counts it. All values come
     from ``len(codes) - 1`` maximum flows (Gusfield's equivalent flow tree): the flow
     value between two countries is the smallest value on the tree path joining them.
     The diagonal is 0.
     """
     from scipy.sparse.csgraph import maximum_flow
 
-    from cablemap.network.resilience import flow_capacity, flow_graph, source_side
+    from cablemap.analysis.resilience import flow_capacity, flow_graph, source_side
 
     flow = network.flow_network
     graph = flow_graph(flow, flow_capacity(flow, excluded))
@@ -311,7 +312,7 @@ def check_matrix_path(path: str | Path) -> Path:
         )
     if suffix == ".parquet":
         _require_pyarrow()
-    from cablemap.render.output import check_output_path
+    from cablemap.files import check_output_path
 
     return check_output_path(target)
 
@@ -330,7 +331,7 @@ def write_matrix(frame: pd.DataFrame, path: str | Path) -> Path:
         Another suffix (nothing is written), Parquet without pyarrow installed, or a
         directory that does not exist.
     """
-    from cablemap.render.output import write_with
+    from cablemap.files import write_with
 
     target = check_matrix_path(path)
     if target.suffix.lower() == ".csv":

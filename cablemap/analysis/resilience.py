@@ -1,12 +1,7 @@
 """How hard it is to cut two places apart: cable-disjoint routes and minimum cable cuts.
 
-Resilience asks about cables, not kilometres, so it works on a small flow network of
-its own (built once per :class:`~cablemap.network.graph.Network`):
-
-- every landing station is a node, and every country a hub node joined to its stations
-  with unlimited capacity (backhaul is assumed never to fail);
-- every connected span of a cable is a pair of nodes ``in -> out`` with capacity 1,
-  joined from and to each station that span attaches to.
+Resilience asks about cables, not kilometres, so it works on the cable-level flow
+network of :mod:`cablemap.network.flow`.
 
 A flow of value *n* from one place to the other is *n* routes that share no cable span;
 by Menger's theorem (vertex form) the largest such *n* equals the fewest cable spans
@@ -17,10 +12,10 @@ cables; see ``cablemap data check``), so a cut of one span is reported as its ca
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cablemap.network.flow import FlowNetwork
 from cablemap.network.places import Place
 
 if TYPE_CHECKING:
@@ -28,34 +23,6 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
     from cablemap.network.graph import Network
-
-UNLIMITED = 1 << 20
-"""Capacity of links assumed never to fail (station to hub, station to cable span)."""
-
-
-@dataclass(frozen=True)
-class FlowNetwork:
-    """The cable-level flow network (see the module docstring)."""
-
-    tails: array[int]
-    heads: array[int]
-    capacity: array[int]
-    """Edge arrays as stdlib arrays: a stored network reloads without importing numpy."""
-    span_edge_cable: dict[int, str]
-    """Index into the edge arrays of each span's ``in -> out`` edge -> its cable id."""
-    station_node: dict[str, int]
-    hub_node: dict[str, int]
-    size: int
-
-    def numpy(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Tails, heads and capacities as numpy arrays (views: no copy)."""
-        import numpy as np
-
-        return (
-            np.frombuffer(self.tails, dtype=np.intc),
-            np.frombuffer(self.heads, dtype=np.intc),
-            np.frombuffer(self.capacity, dtype=np.intc),
-        )
 
 
 @dataclass(frozen=True)
@@ -73,55 +40,6 @@ class Resilience:
             "min_cut_cables": list(self.min_cut_cables),
             "critical_cables": list(self.critical_cables),
         }
-
-
-def build_flow_network(network: Network) -> FlowNetwork:
-    """Build the flow network from a network's stations and cable spans."""
-    from cablemap.network.checks import cable_components
-
-    tails: list[int] = []
-    heads: list[int] = []
-    capacity: list[int] = []
-    span_edge_cable: dict[int, str] = {}
-    station_node = {station_id: i for i, station_id in enumerate(network.stations)}
-    size = len(station_node)
-    hub_node: dict[str, int] = {}
-
-    def link(a: int, b: int, cap: int) -> None:
-        tails.append(a)
-        heads.append(b)
-        capacity.append(cap)
-
-    for station_id, station in network.stations.items():
-        if station.iso2 not in hub_node:
-            hub_node[station.iso2] = size
-            size += 1
-        link(station_node[station_id], hub_node[station.iso2], UNLIMITED)
-        link(hub_node[station.iso2], station_node[station_id], UNLIMITED)
-    for cable_id, components in cable_components(network.topology).items():
-        spans: dict[int, list[str]] = {}
-        for station_id, span in components.items():
-            if station_id in station_node:
-                spans.setdefault(span, []).append(station_id)
-        for members in spans.values():
-            if len(members) < 2:
-                continue
-            span_in, span_out = size, size + 1
-            size += 2
-            span_edge_cable[len(tails)] = cable_id
-            link(span_in, span_out, 1)
-            for station_id in members:
-                link(station_node[station_id], span_in, UNLIMITED)
-                link(span_out, station_node[station_id], UNLIMITED)
-    return FlowNetwork(
-        array("i", tails),
-        array("i", heads),
-        array("i", capacity),
-        span_edge_cable,
-        station_node,
-        hub_node,
-        size,
-    )
 
 
 def flow_capacity(
@@ -190,7 +108,7 @@ def analyse_resilience(
     network
         The built network.
     flow
-        Its flow network (:func:`build_flow_network`).
+        Its flow network (``network.flow_network``).
     origin, destination
         The two places.
     excluded

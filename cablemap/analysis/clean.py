@@ -1,31 +1,13 @@
-"""Policies meet routes: which hops a policy flags, and what avoiding them costs."""
+"""Policies meet routes: each hop's flags, and what avoiding flagged hops costs."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from cablemap.network.graph import CABLE
-
 if TYPE_CHECKING:
-    from cablemap.network.graph import Network
-    from cablemap.network.routing import Hop, Route
+    from cablemap.analysis.routing import Hop, Route
     from cablemap.policy.flags import Flag, PolicyFlags
-
-
-def flagged_edges(network: Network, flags: PolicyFlags) -> frozenset[int]:
-    """Graph edges a clean route may not use.
-
-    The cable edges of flagged segments, and every edge at a flagged landing station
-    (backhaul included: traffic would pass through an excluded jurisdiction).
-    """
-    segments = flags.flagged_segments()
-    edges = {
-        edge
-        for edge, kind in enumerate(network.edges.kind)
-        if kind == CABLE and network.segment_ids[network.edges.segment[edge]] in segments
-    }
-    return frozenset(edges | network.edges_touching(flags.flagged_stations()))
 
 
 def annotate(route: Route, flags: PolicyFlags) -> Route:
@@ -43,15 +25,6 @@ def _hop_flags(hop: Hop, flags: PolicyFlags) -> Hop:
             found.extend(flags.stations.get(station_id, ()))
     unique = list({(f.rule, f.reason): f for f in found}.values())
     return replace(hop, flags=tuple(unique))
-
-
-def ownership_flagged_cables(flags: PolicyFlags) -> frozenset[str]:
-    """Cables flagged for who owns or built them (not merely where they land)."""
-    return frozenset(
-        cable_id
-        for cable_id, cable_flags in flags.cables.items()
-        if any(f.applies_to in ("owner", "supplier") for f in cable_flags)
-    )
 
 
 def detour(best: Route, clean: Route | None) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """One route question, answered: resolve the ends, apply filters, find routes, resilience.
 
-This is what ``cablemap route`` and :meth:`Network.route` call. The answer's JSON form
+This is what ``cablemap route`` and :func:`cablemap.trace_routes` call. The answer's JSON form
 (:meth:`RouteReport.as_dict`) is a stable contract for other tools.
 """
 
@@ -11,13 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cablemap.analysis import display
+from cablemap.analysis.clean import annotate, detour
+from cablemap.analysis.resilience import Resilience, analyse_resilience
+from cablemap.analysis.routing import Route, find_routes
 from cablemap.errors import NoRouteError, SamePlaceError, UserError
 from cablemap.network.backhaul import BACKHAUL_FACTOR, BACKHAUL_MAX_KM
 from cablemap.network.graph import FIBRE_KM_PER_MS, FIBRE_REFRACTIVE_INDEX
 from cablemap.network.places import Place
-from cablemap.network.resilience import Resilience, analyse_resilience
-from cablemap.network.routing import Route, find_routes
-from cablemap.policy.routes import annotate, detour, flagged_edges, ownership_flagged_cables
+from cablemap.policy.exclusions import flagged_edges, ownership_flagged_cables
+from cablemap.policy.flags import policy_flags
 from cablemap.policy.rules import Policy, load_policy
 
 if TYPE_CHECKING:
@@ -63,13 +66,7 @@ class RouteReport:
 
     def _repr_html_(self) -> str | None:
         """Jupyter: the routes on an interactive map (self-contained, built on display)."""
-        if self.network is None:
-            return None
-        try:  # rendering is the layer above; imported only when a notebook asks
-            from cablemap.render.interactive import notebook_html, route_map
-        except ImportError:
-            return None
-        return notebook_html(route_map(self, self.network))
+        return display.html(self)
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON contract (see ``docs/routing.md``)."""
@@ -159,7 +156,7 @@ def trace_routes(
     rules = _policy(policy)
     if avoid_flagged and rules is None:
         raise UserError("--avoid-flagged needs --policy (which flags to avoid)")
-    flags = network.policy_flags(rules) if rules is not None else None
+    flags = policy_flags(network, rules) if rules is not None else None
     blocked = flagged_edges(network, flags) if avoid_flagged and flags else frozenset()
     routes = find_routes(network, start, end, k=k, excluded=excluded, excluded_edges=blocked)
     best: Route | None = None
