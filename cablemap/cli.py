@@ -75,7 +75,23 @@ def image_option(help_text: str) -> Any:
 
 
 def filter_options(command: Any) -> Any:
-    """``--as-of YEAR`` and ``--include-planned``: which cables are in service."""
+    """``--as-of``, ``--include-planned``, ``--include-status``, ``--terrestrial``."""
+    command = click.option(
+        "--terrestrial",
+        type=click.Choice(["none", "domestic", "borders"]),
+        default="borders",
+        show_default=True,
+        help="Assumed terrestrial links routes may use: none, backhaul inside a country, "
+        "or also across land borders.",
+    )(command)
+    command = click.option(
+        "--include-status",
+        multiple=True,
+        type=click.Choice(
+            ["retired", "military", "non-commercial", "occupied-territory", "cancelled"]
+        ),
+        help="Also route over cables of this status-overlay kind (repeatable).",
+    )(command)
     command = click.option(
         "--include-planned", is_flag=True, help="Also use cables marked planned."
     )(command)
@@ -291,12 +307,13 @@ def data_use(ctx: Context, snapshot_id: str) -> None:
 @pass_context
 def data_check(ctx: Context, fmt: str) -> None:
     """Check the topology rebuilt from the drawn geometry against the data."""
-    from cablemap.network.checks import topology_check
-    from cablemap.network.topology import build_topology
+    from cablemap.network.checks import terrestrial_check, topology_check
     from cablemap.render.text import check_table
 
-    dataset = _load_dataset(ctx)
-    figures = topology_check(build_topology(dataset), dataset)
+    network = _load_network(ctx)
+    dataset = network.dataset
+    figures = topology_check(network.topology, dataset)
+    figures["terrestrial"] = terrestrial_check(network)
     if fmt == "json":
         click.echo(json.dumps({"snapshot": dataset.snapshot_id, **figures}, indent=2))
     else:
@@ -359,6 +376,8 @@ def route(
     avoid: tuple[str, ...],
     as_of: int | None,
     include_planned: bool,
+    terrestrial: str,
+    include_status: tuple[str, ...],
     policy: str | None,
     avoid_flagged: bool,
     fmt: str,
@@ -385,6 +404,8 @@ def route(
         avoid_cables=avoid,
         as_of=as_of,
         include_planned=include_planned,
+        terrestrial=terrestrial,
+        include_status=include_status,
         policy=policy,
         avoid_flagged=avoid_flagged,
     )
@@ -474,6 +495,8 @@ def report(
     k: int,
     as_of: int | None,
     include_planned: bool,
+    terrestrial: str,
+    include_status: tuple[str, ...],
 ) -> None:
     """Write a report: summary, map, image, hop tables, the flags' sources, the data licence."""
     from cablemap.files import check_output_path
@@ -490,6 +513,8 @@ def report(
         k=k,
         as_of=as_of,
         include_planned=include_planned,
+        terrestrial=terrestrial,
+        include_status=include_status,
     ):
         click.echo(f"wrote {path}")
 
@@ -521,6 +546,8 @@ def matrix(
     resilience: bool,
     as_of: int | None,
     include_planned: bool,
+    terrestrial: str,
+    include_status: tuple[str, ...],
     output: Path,
     image_path: Path | None,
 ) -> None:
@@ -542,6 +569,8 @@ def matrix(
         resilience=resilience,
         as_of=as_of,
         include_planned=include_planned,
+        terrestrial=terrestrial,
+        include_status=include_status,
     )
     write_matrix(frame, output)
     click.echo(f"wrote {output} ({len(frame)} country pairs)")

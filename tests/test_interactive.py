@@ -161,8 +161,8 @@ def test_route_map_draws_each_segment_backhaul_hop_and_station(
     markers = classed(m, folium.CircleMarker, interactive.STATION_CLASS)
     assert len(markers) == expected_stations(gb_sg)
     backhaul = classed(m, folium.PolyLine, interactive.BACKHAUL_CLASS)
-    hops = sum(hop.kind == "backhaul" for route in gb_sg.routes for hop in route.hops)
-    assert len(backhaul) == hops
+    hops = sum(hop.kind != "cable" for route in gb_sg.routes for hop in route.hops)
+    assert len(backhaul) == hops  # backhaul and border hops: both assumed terrestrial
     assert all(line.options["dashArray"] == style.BACKHAUL_DASH for line in backhaul)
     flagged = classed(m, folium.PolyLine, interactive.FLAGGED_CLASS)
     assert flagged and all(line.options["color"] == style.FLAGGED for line in flagged)

@@ -62,10 +62,7 @@ def test_every_module_has_a_layer():
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_module_imports_upward(path):
     own = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
-    if own in BASE:
-        allowed = -1  # base modules import only other base modules
-    else:
-        allowed = LAYERS[own]
+    allowed = -1 if own in BASE else LAYERS[own]  # base modules import only base modules
     upward = []
     for line, name in _imports(path):
         target = _layer_of(name)

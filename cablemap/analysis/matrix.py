@@ -70,6 +70,8 @@ def compute_matrix(
     resilience: bool = False,
     as_of: int | None = None,
     include_planned: bool = False,
+    terrestrial: str = "borders",
+    include_status: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Best route, latency, policy exposure and resilience for every ordered country pair.
 
@@ -89,6 +91,8 @@ def compute_matrix(
         Use only cables in service in this year (default: the current year).
     include_planned
         Also use cables the data marks as planned.
+    terrestrial, include_status
+        As for :func:`cablemap.analysis.query.trace_routes`.
 
     Returns
     -------
@@ -109,8 +113,13 @@ def compute_matrix(
     from cablemap.analysis.query import RouteFilters
 
     codes = _country_codes(network, countries)
-    excluded = network.cables_out_of_service(as_of=as_of, include_planned=include_planned)
-    weights = network.weights(excluded)
+    kinds = tuple(dict.fromkeys(include_status))
+    excluded = network.cables_out_of_service(
+        as_of=as_of, include_planned=include_planned, include_status=kinds
+    )
+    weights = _without(
+        network.weights(excluded), network.blocked_terrestrial(excluded, terrestrial)
+    )
     km = _distances(network, codes, weights)
     rules = _load_policy(policy)
     clean = None
@@ -125,7 +134,7 @@ def compute_matrix(
         "snapshot": network.snapshot_id,
         "policy": rules.id if rules is not None else None,
         "policy_name": rules.name if rules is not None else None,
-        "filters": RouteFilters(as_of, include_planned).as_dict(),
+        "filters": RouteFilters(as_of, include_planned, (), terrestrial, kinds).as_dict(),
         "country_names": {code: network.places.country_names[code] for code in codes},
     }
     return frame

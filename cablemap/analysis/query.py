@@ -16,9 +16,14 @@ from cablemap.analysis.clean import annotate, detour
 from cablemap.analysis.resilience import Resilience, analyse_resilience
 from cablemap.analysis.routing import Route, find_routes
 from cablemap.errors import NoRouteError, SamePlaceError, UserError
-from cablemap.network.backhaul import BACKHAUL_FACTOR, BACKHAUL_MAX_KM
-from cablemap.network.graph import FIBRE_KM_PER_MS, FIBRE_REFRACTIVE_INDEX
+from cablemap.network.graph import (
+    DEFAULT_TERRESTRIAL,
+    FIBRE_KM_PER_MS,
+    FIBRE_REFRACTIVE_INDEX,
+    TERRESTRIAL_MODES,
+)
 from cablemap.network.places import Place
+from cablemap.network.terrestrial import BACKHAUL_FACTOR, BACKHAUL_MAX_KM, WATER_ALLOWANCE_KM
 from cablemap.policy.exclusions import flagged_edges, ownership_flagged_cables
 from cablemap.policy.flags import policy_flags
 from cablemap.policy.rules import Policy, load_policy
@@ -34,6 +39,8 @@ class RouteFilters:
     as_of: int | None = None
     include_planned: bool = False
     avoid_cables: tuple[str, ...] = ()
+    terrestrial: str = DEFAULT_TERRESTRIAL
+    include_status: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form."""
@@ -41,6 +48,8 @@ class RouteFilters:
             "as_of": self.as_of,
             "include_planned": self.include_planned,
             "avoid_cables": list(self.avoid_cables),
+            "terrestrial": self.terrestrial,
+            "include_status": list(self.include_status),
         }
 
 
@@ -68,6 +77,26 @@ class RouteReport:
         """Jupyter: the routes on an interactive map (self-contained, built on display)."""
         return display.html(self)
 
+    def _left_out_by_status(self) -> list[dict[str, Any]]:
+        """Cables the status overlay kept out of these routes, with the reason."""
+        from cablemap.network.status import load_status_overlay
+
+        if self.network is None:
+            return []
+        excluded = self.network.cables_out_of_service(
+            as_of=self.filters.as_of,
+            include_planned=self.filters.include_planned,
+            include_status=self.filters.include_status,
+        )
+        overlay = load_status_overlay()
+        return [
+            {"id": cable_id, "name": self.network.cables[cable_id].name, **entry.as_dict()}
+            for cable_id, entry in sorted(overlay.items())
+            if cable_id in excluded
+            and cable_id in self.network.cables
+            and entry.status != "in-service"
+        ]
+
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON contract (see ``docs/routing.md``)."""
         resilience = self.resilience.as_dict() if self.resilience else None
@@ -86,9 +115,11 @@ class RouteReport:
             "policy": {"id": self.policy.id, "name": self.policy.name} if self.policy else None,
             "clean": clean,
             "filters": self.filters.as_dict(),
+            "left_out_by_status": self._left_out_by_status(),
             "assumptions": {
                 "backhaul_factor": BACKHAUL_FACTOR,
                 "backhaul_max_km": BACKHAUL_MAX_KM,
+                "terrestrial_water_allowance_km": WATER_ALLOWANCE_KM,
                 "fibre_refractive_index": FIBRE_REFRACTIVE_INDEX,
                 "fibre_km_per_ms": round(FIBRE_KM_PER_MS, 3),
             },
@@ -107,6 +138,8 @@ def trace_routes(
     include_planned: bool = False,
     policy: str | Policy | None = None,
     avoid_flagged: bool = False,
+    terrestrial: str = DEFAULT_TERRESTRIAL,
+    include_status: Iterable[str] = (),
 ) -> RouteReport:
     """Find routes between two places, with optional alternatives and resilience.
 
@@ -130,6 +163,11 @@ def trace_routes(
         A policy (name, file path or loaded :class:`Policy`): hops carry its flags.
     avoid_flagged
         Return only routes with no flagged hop, and the detour against the best route.
+    terrestrial
+        Which assumed terrestrial links routes may use: ``"none"``, ``"domestic"``
+        (backhaul inside a country) or ``"borders"`` (also across land borders; default).
+    include_status
+        Status-overlay kinds to route over anyway (``"retired"``, ``"military"``, ...).
 
     Returns
     -------
@@ -145,23 +183,35 @@ def trace_routes(
     """
     if k < 1:
         raise UserError(f"--k must be at least 1, not {k}")
+    if terrestrial not in TERRESTRIAL_MODES:
+        raise UserError(
+            f"--terrestrial must be one of {', '.join(TERRESTRIAL_MODES)}, not {terrestrial!r}"
+        )
     start = network.places.resolve(origin)
     end = network.places.resolve(destination)
     _check_distinct(start, end)
     avoided = tuple(dict.fromkeys(avoid_cables))
     _check_cables(network, avoided)
-    filters = RouteFilters(as_of, include_planned, avoided)
-    excluded = network.cables_out_of_service(as_of=as_of, include_planned=include_planned)
+    kinds = _check_statuses(include_status)
+    filters = RouteFilters(as_of, include_planned, avoided, terrestrial, kinds)
+    excluded = network.cables_out_of_service(
+        as_of=as_of, include_planned=include_planned, include_status=kinds
+    )
     excluded = excluded | frozenset(avoided)
+    land_blocked = network.blocked_terrestrial(excluded, terrestrial)
     rules = _policy(policy)
     if avoid_flagged and rules is None:
         raise UserError("--avoid-flagged needs --policy (which flags to avoid)")
     flags = policy_flags(network, rules) if rules is not None else None
     blocked = flagged_edges(network, flags) if avoid_flagged and flags else frozenset()
-    routes = find_routes(network, start, end, k=k, excluded=excluded, excluded_edges=blocked)
+    routes = find_routes(
+        network, start, end, k=k, excluded=excluded, excluded_edges=blocked | land_blocked
+    )
     best: Route | None = None
     if avoid_flagged:
-        unrestricted = find_routes(network, start, end, excluded=excluded)
+        unrestricted = find_routes(
+            network, start, end, excluded=excluded, excluded_edges=land_blocked
+        )
         best = unrestricted[0] if unrestricted else None
     if not routes and best is None:
         when = f" in {as_of}" if as_of else ""
@@ -210,11 +260,32 @@ def _policy(policy: str | Policy | None) -> Policy | None:
 def _check_distinct(start: Place, end: Place) -> None:
     if start.station is not None and start.station == end.station:
         raise SamePlaceError(f"both ends are the landing station {start.station!r}")
-    if start.iso2 == end.iso2 and (start.station is None or end.station is None):
+    different_parts = start.subdivision != end.subdivision and None not in (
+        start.subdivision,
+        end.subdivision,
+    )
+    if (
+        start.iso2 == end.iso2
+        and (start.station is None or end.station is None)
+        and not (different_parts)
+    ):
         raise SamePlaceError(
             f"both ends are in {start.name} ({start.iso2}); routes join two countries "
             "(give two landing-station ids for a route inside one country)"
         )
+
+
+def _check_statuses(kinds: Iterable[str]) -> tuple[str, ...]:
+    from cablemap.network.status import EXCLUDED_STATUSES
+
+    chosen = tuple(dict.fromkeys(kinds))
+    for kind in chosen:
+        if kind not in EXCLUDED_STATUSES:
+            raise UserError(
+                f"--include-status: unknown status {kind!r}; "
+                f"choose from {', '.join(EXCLUDED_STATUSES)}"
+            )
+    return chosen
 
 
 def _check_cables(network: Network, cable_ids: tuple[str, ...]) -> None:

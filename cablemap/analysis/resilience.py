@@ -142,7 +142,7 @@ def analyse_resilience(
 def _flow_node(flow: FlowNetwork, place: Place) -> int:
     if place.station is not None:
         return flow.station_node[place.station]
-    return flow.hub_node[place.iso2]
+    return flow.hub_node[place.key]
 
 
 def _critical(

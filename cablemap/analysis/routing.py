@@ -2,7 +2,8 @@
 
 A route is an ordered list of hops. A **cable hop** runs along one cable from a landing
 station to the next landing station it reaches (through any branching units); a
-**backhaul hop** is an assumed terrestrial link between two stations of one country.
+**backhaul hop** is a chain of assumed terrestrial links between stations of one
+country, and a **border hop** an assumed terrestrial link across a land border.
 Each hop starts where the previous one ended.
 
 Alternatives (``k > 1``) are found by a best-first search over sets of excluded cables
@@ -23,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import rustworkx as rx
 
-from cablemap.network.graph import BACKHAUL, CABLE, FIBRE_KM_PER_MS, TERMINAL, Network
+from cablemap.network.calibration import round_trip_ms
+from cablemap.network.graph import BACKHAUL, BORDER, CABLE, FIBRE_KM_PER_MS, TERMINAL, Network
 from cablemap.network.places import Place
 
 if TYPE_CHECKING:
@@ -47,10 +49,16 @@ class Hop:
     to_country: str
     km: float
     segment_ids: tuple[str, ...] = ()
+    from_subdivision: str | None = None
+    to_subdivision: str | None = None
     via: tuple[str, ...] = ()
     """Stations a backhaul hop passes on its way (its links join there)."""
     flags: tuple[Flag, ...] = ()
     """What a policy flags on this hop (empty without a policy)."""
+
+    def with_subdivisions(self, start: str | None, end: str | None) -> Hop:
+        """The hop with the ISO 3166-2 subdivisions of its two stations."""
+        return replace(self, from_subdivision=start, to_subdivision=end)
 
     def as_dict(self) -> dict[str, Any]:
         """The hop in the JSON contract."""
@@ -62,6 +70,8 @@ class Hop:
             "to_station": self.to_station,
             "from_country": self.from_country,
             "to_country": self.to_country,
+            "from_subdivision": self.from_subdivision,
+            "to_subdivision": self.to_subdivision,
             "km": round(self.km, 1),
             "segments": list(self.segment_ids),
             "via": list(self.via),
@@ -88,12 +98,18 @@ class Route:
         """One-way propagation delay in fibre (see :data:`FIBRE_KM_PER_MS`)."""
         return self.km / FIBRE_KM_PER_MS
 
+    @property
+    def rtt_ms(self) -> float:
+        """Modelled round-trip time (:func:`cablemap.network.calibration.round_trip_ms`)."""
+        return round_trip_ms(self.km)
+
     def as_dict(self) -> dict[str, Any]:
         """The route in the JSON contract."""
         return {
             "rank": self.rank,
             "km": round(self.km, 1),
             "latency_ms": round(self.latency_ms, 2),
+            "rtt_ms": round(self.rtt_ms, 1),
             "cables": list(self.cables),
             "flagged": self.flagged,
             "hops": [hop.as_dict() for hop in self.hops],
@@ -105,12 +121,12 @@ def endpoints(network: Network, origin: Place, destination: Place) -> tuple[int,
     source = (
         network.node_index[origin.station]
         if origin.station is not None
-        else network.country_source[origin.iso2]
+        else network.country_source[origin.key]
     )
     target = (
         network.node_index[destination.station]
         if destination.station is not None
-        else network.country_sink[destination.iso2]
+        else network.country_sink[destination.key]
     )
     return source, target
 
@@ -309,27 +325,8 @@ def _hops(network: Network, edge_path: list[int]) -> list[Hop]:
         kind = edges.kind[edge]
         if kind == TERMINAL:
             continue
-        if kind == BACKHAUL:
-            a, b = _ends(network, edge)
-            if hops and hops[-1].kind == "backhaul":  # one hop for a chain of links
-                last = hops.pop()
-                via = (*last.via, last.to_station)
-                hops.append(
-                    replace(
-                        _hop(
-                            network,
-                            "backhaul",
-                            None,
-                            last.from_station,
-                            b,
-                            last.km + edges.km[edge],
-                            (),
-                        ),
-                        via=via,
-                    )
-                )
-            else:
-                hops.append(_hop(network, "backhaul", None, a, b, edges.km[edge], ()))
+        if kind in (BACKHAUL, BORDER):
+            hops.append(_terrestrial_hop(network, hops, edge))
             continue
         run.append(edge)
         end = _ends(network, edge)[1]
@@ -341,6 +338,22 @@ def _hops(network: Network, edge_path: list[int]) -> list[Hop]:
             hops.append(_hop(network, "cable", cable_id, start, end, km, segment_ids))
             run = []
     return hops
+
+
+def _terrestrial_hop(network: Network, hops: list[Hop], edge: int) -> Hop:
+    """The hop for a terrestrial edge, merged into the previous hop if that is backhaul.
+
+    Consecutive backhaul links make one hop (the stations between are ``via``); a border
+    link is always a hop of its own.
+    """
+    edges = network.edges
+    name = "backhaul" if edges.kind[edge] == BACKHAUL else "border"
+    a, b = _ends(network, edge)
+    if name == "backhaul" and hops and hops[-1].kind == "backhaul":
+        last = hops.pop()
+        merged = _hop(network, name, None, last.from_station, b, last.km + edges.km[edge], ())
+        return replace(merged, via=(*last.via, last.to_station))
+    return _hop(network, name, None, a, b, edges.km[edge], ())
 
 
 def _ends(network: Network, edge: int) -> tuple[str, str]:
@@ -359,4 +372,16 @@ def _hop(
 ) -> Hop:
     sa, sb = network.stations[a], network.stations[b]
     name = network.cables[cable_id].name if cable_id is not None else None
-    return Hop(kind, cable_id, name, a, b, sa.iso2, sb.iso2, km, segment_ids)
+    return Hop(
+        kind,
+        cable_id,
+        name,
+        a,
+        b,
+        sa.iso2,
+        sb.iso2,
+        km,
+        segment_ids,
+        sa.subdivision,
+        sb.subdivision,
+    )

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from cablemap.dataset.countries import (
+    Country,
     locate_special_region,
     resolve_country,
     split_city_country,
@@ -25,6 +26,7 @@ from cablemap.dataset.countries import (
 )
 from cablemap.dataset.geojson import read_lines, read_point
 from cablemap.dataset.layouts import CableDetail, feature_id_key, read_cable_detail
+from cablemap.dataset.placement import place_stations
 from cablemap.dataset.records import (
     CableRecord,
     Coordinates,
@@ -262,6 +264,7 @@ def _resolve_station_countries(
             labels.setdefault(station_id, stated)
         for station_id in detail.tbd_station_ids & stations.keys():
             stations[station_id].is_tbd = True
+    resolved: dict[str, Country | None] = {}
     for station in stations.values():
         label = labels.get(station.id)
         if label is not None:
@@ -270,19 +273,48 @@ def _resolve_station_countries(
         else:
             station.city, country = split_city_country(station.name)
         station.country_label = label or (country.name if country else None)
-        if country is None:
+        if country is not None:
+            country = locate_special_region(country, station.lon, station.lat)
+        resolved[station.id] = country
+    _place(stations, resolved, warnings)
+
+
+def _place(
+    stations: dict[str, StationRecord],
+    resolved: dict[str, Country | None],
+    warnings: list[DataWarning],
+) -> None:
+    """Final country and subdivision of every station, by label and location."""
+    import pycountry
+
+    order = list(stations.values())
+    placements = place_stations(
+        [c.iso2 if (c := resolved[s.id]) else None for s in order],
+        [s.lon for s in order],
+        [s.lat for s in order],
+    )
+    for station, placement in zip(order, placements, strict=True):
+        if placement is None:
             warnings.append(
                 DataWarning(
                     "unknown-country",
                     LANDING_POINT_GEO,
                     f"landing point {station.id!r}",
                     "country",
-                    f"no ISO 3166 country for {label or station.name!r}",
+                    f"no ISO 3166 country for {station.country_label or station.name!r}, "
+                    "and the point lies on no country's land",
                 )
             )
             continue
-        country = locate_special_region(country, station.lon, station.lat)
+        labelled = resolved[station.id]
+        if labelled is not None and labelled.iso2 == placement.iso2:
+            country = labelled
+        else:
+            record = pycountry.countries.get(alpha_2=placement.iso2)
+            name = getattr(record, "common_name", None) or record.name if record else placement.iso2
+            country = Country(placement.iso2, record.alpha_3 if record else "", name)
         station.iso2, station.iso3, station.country_name = country.iso2, country.iso3, country.name
+        station.subdivision = placement.subdivision
 
 
 def _data_year(get: FileGetter) -> int:

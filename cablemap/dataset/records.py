@@ -74,6 +74,8 @@ class StationRecord:
     iso2: str | None = None
     iso3: str | None = None
     country_name: str | None = None
+    subdivision: str | None = None
+    """ISO 3166-2 code of a non-contiguous part (US-HI, ES-CN, ...), else ``None``."""
 
 
 @dataclass

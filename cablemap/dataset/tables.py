@@ -54,6 +54,7 @@ def stations_table(raw: RawData) -> gpd.GeoDataFrame:
         "country_iso3": [x.iso3 for x in s],
         "country_name": [x.country_name for x in s],
         "country_label": [x.country_label for x in s],
+        "subdivision": [x.subdivision for x in s],
         "is_tbd": [x.is_tbd for x in s],
     }
     geometry = shapely.points([x.lon for x in s], [x.lat for x in s])

@@ -11,6 +11,7 @@ from cablemap.network.geometry import geodesic_km, local_km
 
 if TYPE_CHECKING:
     from cablemap.dataset.load import Dataset
+    from cablemap.network.graph import Network
     from cablemap.network.tables import Topology
 
 TRANSPACIFIC_PAIRS = (("US", "JP"), ("US", "AU"), ("US", "NZ"), ("US", "PH"), ("US", "TW"))
@@ -236,15 +237,24 @@ def _length_figures(topology: Topology, dataset: Dataset) -> dict[str, Any]:
     if len(ratio) == 0:
         return {
             "cables": 0,
+            "scaled_to_stated": 0,
+            "left_as_drawn": 0,
             "median": float("nan"),
             "p10": float("nan"),
             "p90": float("nan"),
             "outliers": [],
         }
+    from cablemap.network.calibration import LENGTH_SCALE_MAX, LENGTH_SCALE_MIN
+
     p10, p50, p90 = np.percentile(ratio, [10, 50, 90])
     outliers = ratio[(ratio < 0.5) | (ratio > 2.0)].sort_values()
+    scale = 1.0 / ratio
+    scaled = int(((scale >= LENGTH_SCALE_MIN) & (scale <= LENGTH_SCALE_MAX)).sum())
     return {
         "cables": len(ratio),
+        "scaled_to_stated": scaled,
+        "left_as_drawn": len(ratio) - scaled,
+        "scale_bounds": [LENGTH_SCALE_MIN, LENGTH_SCALE_MAX],
         "median": float(p50),
         "p10": float(p10),
         "p90": float(p90),
@@ -294,3 +304,61 @@ def _dead_ends(topology: Topology) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def terrestrial_check(network: Network) -> dict[str, Any]:
+    """Figures of the assumed terrestrial links: count, km, longest, water crossed.
+
+    Parameters
+    ----------
+    network
+        A built network.
+
+    Returns
+    -------
+    dict
+        Per kind (``backhaul``, ``border``): ``links`` (undirected), ``km`` (assumed
+        length, summed), ``longest`` (its stations and km), ``max_water_km`` (the most
+        water or foreign land any link's great circle crosses, re-measured here) and the
+        allowance it must stay under.
+    """
+    from cablemap.dataset.land import load_land
+    from cablemap.dataset.placement import land_parent
+    from cablemap.network.graph import BACKHAUL
+    from cablemap.network.terrestrial import (
+        FOREIGN_LAND_ALLOWANCE_KM,
+        WATER_ALLOWANCE_KM,
+        water_km,
+    )
+    from cablemap.network.terrestrial import geodesic_km as link_km
+
+    land = load_land()
+    figures: dict[str, Any] = {}
+    seen: set[tuple[str, str]] = set()
+    rows: dict[str, list[tuple[str, str, float, float, float]]] = {"backhaul": [], "border": []}
+    for edge, kind, a, b in network.terrestrial_edges:
+        if (b, a) in seen:
+            continue
+        seen.add((a, b))
+        name = "backhaul" if kind == BACKHAUL else "border"
+        codes = {land_parent(network.stations[s].iso2) for s in (a, b)}
+        sa, sb = network.stations[a], network.stations[b]
+        lons, lats = np.array([sa.lon, sb.lon]), np.array([sa.lat, sb.lat])
+        km = link_km(lons[:1], lats[:1], lons[1:], lats[1:])
+        polygons = [land.by_iso2[c] for c in sorted(codes) if c in land.by_iso2]
+        water, foreign = water_km(lons, lats, np.array([[0, 1]]), polygons, km)
+        rows[name].append((a, b, float(network.edges.km[edge]), float(water[0]), float(foreign[0])))
+    for name, links in rows.items():
+        longest = max(links, key=lambda row: row[2], default=None)
+        figures[name] = {
+            "links": len(links),
+            "km": round(sum(row[2] for row in links), 1),
+            "longest": None
+            if longest is None
+            else {"from": longest[0], "to": longest[1], "km": round(longest[2], 1)},
+            "max_water_km": round(max((row[3] for row in links), default=0.0), 1),
+            "water_allowance_km": WATER_ALLOWANCE_KM,
+            "max_foreign_land_km": round(max((row[4] for row in links), default=0.0), 1),
+            "foreign_land_allowance_km": FOREIGN_LAND_ALLOWANCE_KM,
+        }
+    return figures

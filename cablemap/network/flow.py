@@ -73,6 +73,12 @@ def build_flow_network(network: Network) -> FlowNetwork:
             size += 1
         link(station_node[station_id], hub_node[station.iso2], UNLIMITED)
         link(hub_node[station.iso2], station_node[station_id], UNLIMITED)
+        if station.subdivision is not None:  # a route end; adds no path the country's hub lacks
+            if station.subdivision not in hub_node:
+                hub_node[station.subdivision] = size
+                size += 1
+            link(station_node[station_id], hub_node[station.subdivision], UNLIMITED)
+            link(hub_node[station.subdivision], station_node[station_id], UNLIMITED)
     for cable_id, components in cable_components(network.topology).items():
         spans: dict[int, list[str]] = {}
         for station_id, span in components.items():

@@ -6,9 +6,11 @@ its stations, a sink fed by them), so that a route between two countries is one
 shortest-path search. Edges, each stored in both directions:
 
 - **cable** edges, one per segment, weighted by its geodesic length;
-- **backhaul** edges between stations of the same country: assumed terrestrial links
-  (see :mod:`cablemap.network.backhaul`), weighted by their assumed length;
-- **terminal** edges of weight 0 from a country's source and to its sink.
+- **backhaul** edges between stations of the same country and **border** edges between
+  stations of neighbouring countries: assumed terrestrial links over land (see
+  :mod:`cablemap.network.terrestrial`), weighted by their assumed length;
+- **terminal** edges of weight 0 from a country's (or subdivision's) source and to its
+  sink.
 
 Because a branching unit belongs to one cable, traffic can change cable only at a
 landing station. The graph is built once; queries never modify it (they pass their own
@@ -24,25 +26,28 @@ from typing import TYPE_CHECKING, Any
 
 import rustworkx as rx
 
-from cablemap.network.backhaul import backhaul_links
 from cablemap.network.places import PlaceIndex
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
+    from cablemap.dataset.land import Land
     from cablemap.dataset.load import Dataset
     from cablemap.dataset.records import DataWarning
     from cablemap.network.flow import FlowNetwork
     from cablemap.network.tables import Topology
 
-SPEED_OF_LIGHT_KM_S = 299_792.458
-FIBRE_REFRACTIVE_INDEX = 1.468
-"""Group index of standard single-mode fibre (ITU-T G.652) near 1550 nm: light covers
-about 204 km per millisecond in fibre."""
-FIBRE_KM_PER_MS = SPEED_OF_LIGHT_KM_S / FIBRE_REFRACTIVE_INDEX / 1000.0
+from cablemap.network.calibration import (  # noqa: F401  (re-exported names)
+    FIBRE_KM_PER_MS,
+    FIBRE_REFRACTIVE_INDEX,
+    SPEED_OF_LIGHT_KM_S,
+)
 
-CABLE, BACKHAUL, TERMINAL = 0, 1, 2
+CABLE, BACKHAUL, BORDER, TERMINAL = 0, 1, 2, 3
 """Edge kinds."""
+TERRESTRIAL_MODES = {"none": (), "domestic": (BACKHAUL,), "borders": (BACKHAUL, BORDER)}
+"""``--terrestrial`` choices -> the terrestrial edge kinds a query may use."""
+DEFAULT_TERRESTRIAL = "borders"
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,9 @@ class CableInfo:
     name: str
     rfs_year: int | None
     planned: bool
+    status: str = "in-service"
+    """From the status overlay (``geodata/status.toml``); ``in-service`` if not listed."""
+    status_since: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ class StationInfo:
     country_name: str
     lon: float
     lat: float
+    subdivision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,12 +129,17 @@ class Network:
     places: PlaceIndex
     country_source: dict[str, int]
     country_sink: dict[str, int]
+    """Source / sink node of each country code and subdivision code."""
+    station_cables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Cables landing at each station (a station is usable when one of them is)."""
+    terrestrial_edges: tuple[tuple[int, int, str, str], ...] = ()
+    """``(edge, kind, station, station)`` of every terrestrial edge."""
     warnings: tuple[DataWarning, ...] = ()
     """Records skipped while reading the data this network was built from."""
     parts: DataParts = field(default_factory=lambda: DataParts(), repr=False, compare=False)
     _flags: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Policy flags computed on this network, by policy (kept by :mod:`cablemap.policy.flags`)."""
-    _memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def dataset(self) -> Dataset:
@@ -181,29 +195,60 @@ class Network:
         return build_flow_network(self)
 
     def cables_out_of_service(
-        self, *, as_of: int | None = None, include_planned: bool = False
+        self,
+        *,
+        as_of: int | None = None,
+        include_planned: bool = False,
+        include_status: Iterable[str] = (),
     ) -> frozenset[str]:
-        """Cables not in service in ``as_of`` (default: this year).
+        """Cables not usable in ``as_of`` (default: this year).
 
         A cable is in service when its RFS year is known and not after ``as_of`` (an
         unknown RFS year counts as in service unless the cable is planned), and it is
-        not planned, unless ``include_planned``.
+        not planned, unless ``include_planned``. Cables the status overlay marks retired
+        or cancelled (from their year), military, non-commercial or built for an
+        occupied territory are out too, unless their status is in ``include_status``.
         """
         year = as_of if as_of is not None else dt.datetime.now(dt.UTC).year
-        key = f"out-of-service:{year}:{include_planned}"
+        kinds = tuple(sorted(set(include_status)))
+        key = f"out-of-service:{year}:{include_planned}:{kinds}"
         cached = self._memo.get(key)
         if cached is not None:
-            return cached
-        out = set()
-        for cable in self.cables.values():
-            if (
-                (cable.planned and not include_planned)
-                or (cable.rfs_year is not None and cable.rfs_year > year)
-                or (cable.rfs_year is None and cable.planned)
-            ):
-                out.add(cable.id)
-        self._memo[key] = frozenset(out)
-        return self._memo[key]
+            return cached  # type: ignore[no-any-return]
+        out = out_of_service(self.cables.values(), year, include_planned, kinds)
+        self._memo[key] = out
+        return out
+
+    def blocked_terrestrial(
+        self, excluded_cables: frozenset[str], terrestrial: str = DEFAULT_TERRESTRIAL
+    ) -> frozenset[int]:
+        """Terrestrial edges a query may not use.
+
+        Those of a kind ``terrestrial`` leaves out (see :data:`TERRESTRIAL_MODES`), and
+        those with a station none of whose cables is usable (every cable excluded): such
+        a station is no waypoint. Exception: in a country where no station has a usable
+        cable (all its cables cut), every station stays a waypoint, so that the country
+        still reaches its neighbours by land (Vietnam in 2023, see ``docs/model.md``).
+        """
+        key = f"terrestrial:{terrestrial}"
+        cached = self._memo.get(key)
+        if cached is not None and cached[0] == excluded_cables:
+            return cached[1]  # type: ignore[no-any-return]
+        kinds = TERRESTRIAL_MODES[terrestrial]
+        usable = {
+            station
+            for station, cables in self.station_cables.items()
+            if any(cable not in excluded_cables for cable in cables)
+        }
+        served = {self.stations[s].iso2 for s in usable}
+        usable |= {s for s, info in self.stations.items() if info.iso2 not in served}
+        blocked = frozenset(
+            edge
+            for edge, kind, a, b in self.terrestrial_edges
+            if kind not in kinds or a not in usable or b not in usable
+        )
+        self._memo[key] = (excluded_cables, blocked)
+        return blocked
 
     def weights(self, excluded_cables: frozenset[str] | set[str]) -> list[float]:
         """Edge weights for one query: km, with the edges of excluded cables at infinity."""
@@ -231,22 +276,20 @@ def build_network(dataset: Dataset, *, topology: Topology | None = None) -> Netw
     Network
         The network; build once, query many times.
     """
+    from cablemap.network.calibration import length_scales
     from cablemap.network.topology import build_topology
 
     topology = topology if topology is not None else build_topology(dataset)
     stations = _station_infos(dataset)
-    cables = {
-        row.id: CableInfo(
-            row.id,
-            row.name,
-            None if row.rfs_year is dataset.cables.rfs_year.dtype.na_value else int(row.rfs_year),
-            bool(row.planned),
-        )
-        for row in dataset.cables.itertuples()
+    cables = _cable_infos(dataset)
+    station_cables = _station_cables(dataset, stations)
+    not_today = out_of_service(cables.values(), dt.datetime.now(dt.UTC).year, False)
+    usable_today = {
+        s for s, landed in station_cables.items() if any(c not in not_today for c in landed)
     }
     builder = _Builder(stations)
-    builder.add_segments(topology, list(cables))
-    builder.add_backhaul()
+    builder.add_segments(topology, list(cables), length_scales(topology, dataset))
+    builder.add_terrestrial(usable_today)
     builder.add_terminals()
     return Network(
         snapshot_id=dataset.snapshot_id,
@@ -263,6 +306,8 @@ def build_network(dataset: Dataset, *, topology: Topology | None = None) -> Netw
         places=_place_index(dataset, stations),
         country_source=builder.country_source,
         country_sink=builder.country_sink,
+        station_cables=station_cables,
+        terrestrial_edges=tuple(builder.terrestrial),
         warnings=dataset.warnings,
         parts=DataParts(dataset=dataset, topology=topology),
     )
@@ -275,10 +320,69 @@ def _station_infos(dataset: Dataset) -> dict[str, StationInfo]:
     ]
     return {
         row.id: StationInfo(
-            row.id, row.name, row.country_iso2, row.country_name, row.geometry.x, row.geometry.y
+            row.id,
+            row.name,
+            row.country_iso2,
+            row.country_name,
+            row.geometry.x,
+            row.geometry.y,
+            row.subdivision if isinstance(row.subdivision, str) else None,
         )
         for row in table.itertuples()
     }
+
+
+def _cable_infos(dataset: Dataset) -> dict[str, CableInfo]:
+    """What routing needs of each cable, with the status overlay applied."""
+    from cablemap.network.status import load_status_overlay
+
+    overlay = load_status_overlay()
+    cables = {}
+    for row in dataset.cables.itertuples():
+        rfs = None if row.rfs_year is dataset.cables.rfs_year.dtype.na_value else int(row.rfs_year)
+        info = CableInfo(row.id, row.name, rfs, bool(row.planned))
+        status = overlay.get(row.id)
+        if status is not None and status.status == "in-service":  # a planned cable now lit
+            info = CableInfo(row.id, row.name, status.since_year, False, "in-service")
+        elif status is not None:
+            info = CableInfo(row.id, row.name, rfs, info.planned, status.status, status.since_year)
+        cables[row.id] = info
+    return cables
+
+
+def _station_cables(
+    dataset: Dataset, stations: dict[str, StationInfo]
+) -> dict[str, tuple[str, ...]]:
+    landed: dict[str, list[str]] = {}
+    for cable_id, station_id in zip(
+        dataset.landings.cable_id, dataset.landings.station_id, strict=True
+    ):
+        if station_id in stations:
+            landed.setdefault(station_id, []).append(cable_id)
+    return {station: tuple(dict.fromkeys(cables)) for station, cables in landed.items()}
+
+
+def out_of_service(
+    cables: Iterable[CableInfo],
+    year: int,
+    include_planned: bool,
+    include_status: Iterable[str] = (),
+) -> frozenset[str]:
+    """Ids of cables not usable in ``year`` (see :meth:`Network.cables_out_of_service`)."""
+    from cablemap.network.status import DATED_STATUSES, EXCLUDED_STATUSES
+
+    excluded_status = set(EXCLUDED_STATUSES) - set(include_status)
+    return frozenset(
+        cable.id
+        for cable in cables
+        if (cable.planned and not include_planned)
+        or (cable.rfs_year is not None and cable.rfs_year > year)
+        or (cable.rfs_year is None and cable.planned)
+        or (
+            cable.status in excluded_status
+            and (cable.status not in DATED_STATUSES or (cable.status_since or 0) <= year)
+        )
+    )
 
 
 def _place_index(dataset: Dataset, stations: dict[str, StationInfo]) -> PlaceIndex:
@@ -291,7 +395,16 @@ def _place_index(dataset: Dataset, stations: dict[str, StationInfo]) -> PlaceInd
         stations_by_country={iso2: tuple(ids) for iso2, ids in by_country.items()},
         country_names=names,
         station_country={s.id: s.iso2 for s in stations.values()},
+        stations_by_subdivision=_by_subdivision(stations),
     )
+
+
+def _by_subdivision(stations: dict[str, StationInfo]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for station in stations.values():
+        if station.subdivision is not None:
+            found.setdefault(station.subdivision, []).append(station.id)
+    return {code: tuple(ids) for code, ids in found.items()}
 
 
 class _Builder:
@@ -306,6 +419,7 @@ class _Builder:
         self.cable_edges: list[list[int]] = []
         self.country_source: dict[str, int] = {}
         self.country_sink: dict[str, int] = {}
+        self.terrestrial: list[tuple[int, int, str, str]] = []
         for station_id in stations:
             self.node(station_id)
 
@@ -325,7 +439,9 @@ class _Builder:
         self.edges.km.append(km)
         return index
 
-    def add_segments(self, topology: Topology, cable_ids: list[str]) -> None:
+    def add_segments(
+        self, topology: Topology, cable_ids: list[str], scales: dict[str, float]
+    ) -> None:
         position = {cable_id: i for i, cable_id in enumerate(cable_ids)}
         self.cable_edges = [[] for _ in cable_ids]
         segments = topology.segments
@@ -341,27 +457,59 @@ class _Builder:
             if cable_id not in position:
                 continue
             c = position[cable_id]
+            km = float(km) * scales.get(cable_id, 1.0)
             u, v = self.node(a), self.node(b)
             self.cable_edges[c].append(self.edge(u, v, CABLE, float(km), c, i))
             self.cable_edges[c].append(self.edge(v, u, CABLE, float(km), c, i))
 
-    def add_backhaul(self) -> None:
-        by_country: dict[str, list[StationInfo]] = {}
-        for station in self.stations.values():
-            by_country.setdefault(station.iso2, []).append(station)
-        for members in by_country.values():
-            links = backhaul_links([s.lon for s in members], [s.lat for s in members])
-            for a, b, km in links:
-                u, v = self.node_index[members[a].id], self.node_index[members[b].id]
-                self.edge(u, v, BACKHAUL, km)
-                self.edge(v, u, BACKHAUL, km)
+    def add_terrestrial(self, usable_today: set[str]) -> None:
+        """Backhaul inside each country and links across land borders (over land only)."""
+        import numpy as np
+
+        from cablemap.dataset.land import load_land
+        from cablemap.dataset.placement import land_parent
+        from cablemap.network.terrestrial import backhaul_links, border_links
+
+        land = load_land()
+        ids = list(self.stations)
+        lons = np.array([self.stations[i].lon for i in ids])
+        lats = np.array([self.stations[i].lat for i in ids])
+        by_country: dict[str, list[int]] = {}
+        for index, station_id in enumerate(ids):
+            by_country.setdefault(self.stations[station_id].iso2, []).append(index)
+        for code, members in by_country.items():
+            region = _polygons(land, {code if code in land.by_iso2 else land_parent(code)})
+            if not region:
+                continue
+            everyone = np.array(members)
+            today = np.array([i for i in members if ids[i] in usable_today], dtype=np.intp)
+            for link in backhaul_links(lons, lats, (everyone, today), region):
+                self._terrestrial(ids[link.a], ids[link.b], BACKHAUL, link.km)
+        for a, b in sorted(land.neighbours()):
+            if a in by_country and b in by_country:
+                both = _polygons(land, {a, b})
+                left, right = np.array(by_country[a]), np.array(by_country[b])
+                for link in border_links(lons, lats, left, right, both):
+                    self._terrestrial(ids[link.a], ids[link.b], BORDER, link.km)
+
+    def _terrestrial(self, a: str, b: str, kind: int, km: float) -> None:
+        u, v = self.node_index[a], self.node_index[b]
+        self.terrestrial.append((self.edge(u, v, kind, km), kind, a, b))
+        self.terrestrial.append((self.edge(v, u, kind, km), kind, b, a))
 
     def add_terminals(self) -> None:
         for station in self.stations.values():
-            iso2 = station.iso2
-            if iso2 not in self.country_source:
-                self.country_source[iso2] = self.node(f"source:{iso2}")
-                self.country_sink[iso2] = self.node(f"sink:{iso2}")
             index = self.node_index[station.id]
-            self.edge(self.country_source[iso2], index, TERMINAL, 0.0)
-            self.edge(index, self.country_sink[iso2], TERMINAL, 0.0)
+            for code in (station.iso2, station.subdivision):
+                if code is None:
+                    continue
+                if code not in self.country_source:
+                    self.country_source[code] = self.node(f"source:{code}")
+                    self.country_sink[code] = self.node(f"sink:{code}")
+                self.edge(self.country_source[code], index, TERMINAL, 0.0)
+                self.edge(index, self.country_sink[code], TERMINAL, 0.0)
+
+
+def _polygons(land: Land, codes: set[str]) -> list[object]:
+    """The (prepared) land polygons of these codes; codes without land are skipped."""
+    return [land.by_iso2[c] for c in sorted(codes) if c in land.by_iso2]

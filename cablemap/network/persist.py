@@ -43,7 +43,6 @@ BUILD_GEODATA = ("countries.toml",)
 """Curated files under ``geodata/`` that decide what a built network holds."""
 
 
-
 @cache
 def code_hash() -> str:
     """A short hash of the network-building code, the curated countries file and versions."""

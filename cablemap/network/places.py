@@ -1,13 +1,15 @@
 """Route ends typed by a user -> a country's landing stations, or one landing station.
 
 A place is a country (English name, ISO alpha-2 or alpha-3, any case: "Japan", "jp",
-"JPN", "South Korea", "Hong Kong") or a landing-station id ("chikura-japan").
+"JPN", "South Korea", "Hong Kong"), an ISO 3166-2 subdivision that cablemap places
+stations in ("US-HI", "ES-CN", see ``geodata/areas.toml``) or a landing-station id
+("chikura-japan").
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cablemap.dataset.countries import resolve_country
 from cablemap.errors import NoLandingStationError, UnknownPlaceError
@@ -22,12 +24,21 @@ class Place:
     station_ids: tuple[str, ...]
     station: str | None = None
     """The station id when the user named a single station, else ``None``."""
+    subdivision: str | None = None
+    """The ISO 3166-2 code when the user named a subdivision, else ``None``."""
+
+    @property
+    def key(self) -> str:
+        """The code whose source / sink nodes stand for this place in the graph."""
+        return self.subdivision or self.iso2
 
     def as_dict(self) -> dict[str, str]:
-        """The JSON form: ``{"iso2", "name"}`` plus ``"station"`` for a station end."""
+        """The JSON form: ``{"iso2", "name"}`` plus ``"station"`` or ``"subdivision"``."""
         out = {"iso2": self.iso2, "name": self.name}
         if self.station is not None:
             out["station"] = self.station
+        if self.subdivision is not None:
+            out["subdivision"] = self.subdivision
         return out
 
 
@@ -48,6 +59,8 @@ class PlaceIndex:
     stations_by_country: dict[str, tuple[str, ...]]
     country_names: dict[str, str]
     station_country: dict[str, str]
+    stations_by_subdivision: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """ISO 3166-2 code -> ids of the landing stations placed in it."""
 
     def resolve(self, text: str) -> Place:
         """Resolve what the user typed.
@@ -63,6 +76,15 @@ class PlaceIndex:
         if query in self.station_country:
             iso2 = self.station_country[query]
             return Place(iso2, self.country_names[iso2], (query,), station=query)
+        subdivision = query.upper()
+        if subdivision in self.stations_by_subdivision:
+            iso2 = subdivision.split("-")[0]
+            return Place(
+                iso2,
+                _subdivision_name(subdivision),
+                self.stations_by_subdivision[subdivision],
+                subdivision=subdivision,
+            )
         code = self._country_code(query)
         if code is None:
             raise UnknownPlaceError(self._unknown_message(query))
@@ -107,3 +129,11 @@ def _iso_name(iso2: str) -> str:
     if record is None:
         return iso2
     return str(getattr(record, "common_name", None) or record.name)
+
+
+def _subdivision_name(code: str) -> str:
+    """The ISO 3166-2 name of a subdivision code (via pycountry), else the code."""
+    import pycountry
+
+    record = pycountry.subdivisions.get(code=code)
+    return str(record.name) if record is not None else code

@@ -18,11 +18,14 @@ def route_table(report: RouteReport, network: Network) -> str:
         count = len(route.cables)
         lines.append("")
         mark = ""
+        start, end = route.hops[0].from_subdivision, route.hops[-1].to_subdivision
+        where = [f"starts in {start}"] * bool(start) + [f"ends in {end}"] * bool(end)
+        mark += f" ({', '.join(where)})" if where else ""
         if report.policy is not None:
             mark = " - FLAGGED" if route.flagged else f" - clean under {report.policy.id}"
         lines.append(
             f"Route {route.rank}: {route.km:,.0f} km, {route.latency_ms:.1f} ms one way, "
-            f"{count} cable{'s' if count != 1 else ''}{mark}"
+            f"~{route.rtt_ms:.0f} ms round trip, {count} cable{'s' if count != 1 else ''}{mark}"
         )
         rows: list[tuple[str, ...]] = [("#", "kind", "cable", "from", "to", "km")]
         for number, hop in enumerate(route.hops, start=1):
@@ -77,10 +80,14 @@ def _title(report: RouteReport) -> str:
         scope += ", planned included"
     if filters.avoid_cables:
         scope += f", avoiding {', '.join(filters.avoid_cables)}"
+    if filters.terrestrial != "borders":
+        scope += f", terrestrial links: {filters.terrestrial}"
+    if filters.include_status:
+        scope += f", including {', '.join(filters.include_status)} cables"
     origin, destination = report.origin, report.destination
     return (
-        f"{origin.station or origin.name} ({origin.iso2}) -> "
-        f"{destination.station or destination.name} ({destination.iso2}); {scope}; "
+        f"{origin.station or origin.name} ({origin.key}) -> "
+        f"{destination.station or destination.name} ({destination.key}); {scope}; "
         f"data {report.snapshot_id}"
     )
 
@@ -148,9 +155,22 @@ def check_table(figures: dict[str, Any], snapshot_id: str) -> str:
         f"rebuilt / stated length: median {ratio['median']:.2f}, p10 {ratio['p10']:.2f}, "
         f"p90 {ratio['p90']:.2f} over {ratio['cables']} cables; "
         f"{len(ratio['outliers'])} outside 0.5-2",
+        f"  scaled to the stated length: {ratio.get('scaled_to_stated', 0)}; left as drawn "
+        f"(stated / rebuilt outside {ratio.get('scale_bounds', ['?', '?'])}): "
+        f"{ratio.get('left_as_drawn', 0)}",
         f"trans-Pacific cables connected: {connected_tp} of {len(transpacific)}",
         f"repairs to the drawings: {repairs or 'none'}",
     ]
+    for kind, entry in figures.get("terrestrial", {}).items():
+        longest = entry["longest"]
+        far = f"{longest['from']} - {longest['to']} {longest['km']:.0f} km" if longest else "none"
+        lines.append(
+            f"terrestrial {kind} links: {entry['links']}, {entry['km']:,.0f} km assumed; "
+            f"longest {far}; most water crossed {entry['max_water_km']:.1f} km "
+            f"(allowance {entry['water_allowance_km']:.0f} km), most foreign land "
+            f"{entry['max_foreign_land_km']:.1f} km (allowance "
+            f"{entry['foreign_land_allowance_km']:.0f} km)"
+        )
     exceptions = connectivity["exceptions"]
     if exceptions:
         lines += ["", f"Cables not connected through their own segments ({len(exceptions)}):"]

@@ -100,7 +100,8 @@ def route_strokes(route: Route, network: Network, flagged: frozenset[str]) -> li
             lons = np.unwrap(np.radians([s.lon for s in path])) * 180.0 / math.pi
             line = shapely.LineString(np.column_stack([lons, [s.lat for s in path]]))
             strokes.append(Stroke(route.rank, line, BACKHAUL, True))
-    return strokes
+    # A 0 km piece (two stations at one point, a degenerate drawn segment) draws nothing.
+    return [s for s in strokes if shapely.length(s.geometry) > 0]
 
 
 def _segment_geometries(network: Network) -> dict[str, shapely.Geometry]:
