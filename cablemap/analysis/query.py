@@ -78,11 +78,13 @@ class RouteReport:
         return display.html(self)
 
     def _left_out_by_status(self) -> list[dict[str, Any]]:
-        """Cables the status overlay kept out of these routes, with the reason."""
+        """Cables landing at either end that the status overlay kept out, with the reason."""
         from cablemap.network.status import load_status_overlay
 
         if self.network is None:
             return []
+        stations = (*self.origin.station_ids, *self.destination.station_ids)
+        landing = {c for s in stations for c in self.network.station_cables.get(s, ())}
         excluded = self.network.cables_out_of_service(
             as_of=self.filters.as_of,
             include_planned=self.filters.include_planned,
@@ -92,9 +94,7 @@ class RouteReport:
         return [
             {"id": cable_id, "name": self.network.cables[cable_id].name, **entry.as_dict()}
             for cable_id, entry in sorted(overlay.items())
-            if cable_id in excluded
-            and cable_id in self.network.cables
-            and entry.status != "in-service"
+            if cable_id in excluded and cable_id in landing and entry.status != "in-service"
         ]
 
     def as_dict(self) -> dict[str, Any]:

@@ -39,7 +39,7 @@ MAGIC = b"cablemap-network 1 "
 _PACKAGE = Path(__file__).resolve().parents[1]
 BUILD_PACKAGES = ("dataset", "sources", "network")
 """The packages whose code decides what a built network holds (every module in them)."""
-BUILD_GEODATA = ("countries.toml",)
+BUILD_GEODATA = ("countries.toml", "areas.toml", "status.toml", "land")
 """Curated files under ``geodata/`` that decide what a built network holds."""
 
 

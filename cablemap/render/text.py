@@ -47,6 +47,16 @@ def route_table(report: RouteReport, network: Network) -> str:
     if report.resilience is not None:
         lines.append("")
         lines.extend(_resilience(report))
+    left_out = report.as_dict()["left_out_by_status"]
+    if left_out:
+        kinds: dict[str, list[str]] = {}
+        for entry in left_out:
+            kinds.setdefault(entry["status"], []).append(entry["id"])
+        listed = "; ".join(f"{kind}: {', '.join(ids)}" for kind, ids in sorted(kinds.items()))
+        lines += [
+            "",
+            f"Not routed over (status overlay, --include-status KIND to allow): {listed}",
+        ]
     return "\n".join(lines)
 
 

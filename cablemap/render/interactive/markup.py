@@ -95,7 +95,7 @@ def _swatch(colour: str, kind: str) -> str:
     ``solid``/``dashed`` draw a line, ``dot``/``dot-filled`` a marker, ``flagged-route``
     the route's colour and the flagged colour side by side.
     """
-    if kind.startswith("dot"):
+    if kind in ("dot", "dot-filled"):
         fill = f";background-color:{colour}73" if kind == "dot-filled" else ""
         return f'<span class="cm-dot" style="border-color:{_e(colour)}{fill}"></span>'
     if kind == "flagged-route":

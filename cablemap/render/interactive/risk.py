@@ -39,12 +39,20 @@ if TYPE_CHECKING:
 
 
 def _cable_rows(network: Network) -> dict[str, dict[str, Any]]:
+    from cablemap.network.status import load_status_overlay
+
     cables = network.dataset.cables
     columns = ("name", "owners", "suppliers", "rfs_year", "url")
-    return {
+    overlay = load_status_overlay()
+    rows = {
         row["id"]: row
         for row in cables[["id", *columns]].to_dict("records")  # type: ignore[misc]
     }
+    for cable_id, row in rows.items():
+        entry = overlay.get(cable_id)
+        out = cable_id in network.cables_out_of_service() and entry is not None
+        row["status"] = (entry.status, entry.reason) if out and entry else None
+    return rows
 
 
 def _segment_popup(
@@ -68,6 +76,12 @@ def _segment_popup(
         f"<div>Suppliers: {_listed(suppliers)}</div>" if suppliers else "",
         f"<div>{_link(url, 'Cable web page')}</div>" if _web_url(url) else "",
         f"<div>This segment: <b>{verdict}</b>{' under ' + _e(policy) if policy else ''}</div>",
+        (
+            f"<div>Not routed over (status overlay): <b>{_e(row['status'][0])}</b>, "
+            f"{_e(row['status'][1])}</div>"
+            if row.get("status")
+            else ""
+        ),
         _flags_html(segment_flags, "Segment flags"),
         _flags_html(rest, "Other flags on this cable (not on this segment)"),
     )
@@ -103,8 +117,9 @@ def _risk_cables(
             continue
         key = (cable_id, tuple((f.rule, f.reason) for f in found))
         number = popups.setdefault(key, (len(popups), found))[0]
-        items.append([int(bool(found)), number, tooltips[cable_id], encoded])
-    items.sort(key=lambda item: int(item[0]))  # flagged drawn on top
+        kind = 2 if rows[cable_id]["status"] else int(bool(found))
+        items.append([kind, number, tooltips[cable_id], encoded])
+    items.sort(key=lambda item: (item[0] == 1, item[0]))  # flagged drawn on top
     policy = flags.policy.name if flags is not None else None
     texts = [
         _segment_popup(rows[c], flags.cables.get(c, ()) if flags else (), found, policy)
@@ -113,9 +128,16 @@ def _risk_cables(
     names = [_e(row["name"]) for row in rows.values()]
     clean = {"color": style.CLEAN, "weight": style.CABLE_WEIGHT, "opacity": 0.55}
     flagged = {"color": style.FLAGGED, "weight": style.CABLE_WEIGHT + 0.8, "opacity": 0.9}
+    out_of_service = {
+        "color": style.NOT_ROUTED,
+        "weight": style.CABLE_WEIGHT,
+        "opacity": 0.8,
+        "dashArray": style.NOT_ROUTED_DASH,
+    }
     styles = [
         {**clean, "className": CABLE_CLASS},
         {**flagged, "className": f"{CABLE_CLASS} {FLAGGED_CLASS}"},
+        {**out_of_service, "className": f"{CABLE_CLASS} cablemap-not-routed"},
     ]
     group = folium.FeatureGroup(name="Cables (red: flagged segment)")
     group.add_child(_Features(items, styles, texts, names))
@@ -145,6 +167,7 @@ def _risk_legend(
     entries = [
         ("Flagged segment (policy)", style.FLAGGED, "solid"),
         ("Segment with no flag", style.CLEAN, "solid"),
+        ("Not routed over: retired, military, ... (status overlay)", style.NOT_ROUTED, "dotted"),
         ("Station with flagged cables (size: share flagged)", style.FLAGGED, "dot-filled"),
         ("Station with nothing flagged", style.STATION, "dot"),
     ]
