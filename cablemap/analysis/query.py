@@ -24,12 +24,10 @@ from cablemap.network.graph import (
 )
 from cablemap.network.places import Place
 from cablemap.network.terrestrial import BACKHAUL_FACTOR, BACKHAUL_MAX_KM, WATER_ALLOWANCE_KM
-from cablemap.policy.exclusions import flagged_edges, ownership_flagged_cables
-from cablemap.policy.flags import policy_flags
-from cablemap.policy.rules import Policy, load_policy
 
 if TYPE_CHECKING:
     from cablemap.network.graph import Network
+    from cablemap.policy.rules import Policy
 
 
 @dataclass(frozen=True)
@@ -202,7 +200,12 @@ def trace_routes(
     rules = _policy(policy)
     if avoid_flagged and rules is None:
         raise UserError("--avoid-flagged needs --policy (which flags to avoid)")
-    flags = policy_flags(network, rules) if rules is not None else None
+    flags = None
+    if rules is not None:
+        from cablemap.policy.exclusions import flagged_edges, ownership_flagged_cables
+        from cablemap.policy.flags import policy_flags
+
+        flags = policy_flags(network, rules)
     blocked = flagged_edges(network, flags) if avoid_flagged and flags else frozenset()
     routes = find_routes(
         network, start, end, k=k, excluded=excluded, excluded_edges=blocked | land_blocked
@@ -252,8 +255,10 @@ def trace_routes(
 
 
 def _policy(policy: str | Policy | None) -> Policy | None:
-    if policy is None or isinstance(policy, Policy):
+    if policy is None or not isinstance(policy, str):
         return policy
+    from cablemap.policy.rules import load_policy  # the policy layer, only when asked for
+
     return load_policy(policy)
 
 

@@ -79,7 +79,19 @@ def place_stations(
 
     from cablemap.dataset.land import load_land
 
-    located = load_land().locate(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    sovereign, _, _ = _areas()
+    sovereigns = set(sovereign.values())
+    # Only a station with no known label, or labelled with a sovereign of a territory
+    # Natural Earth draws apart, needs the land lookup (the slow part of placing).
+    wanted = [i for i, label in enumerate(labels) if label is None or label in sovereigns]
+    located = [""] * len(labels)
+    if wanted:
+        found = load_land().locate(
+            np.asarray([lons[i] for i in wanted], dtype=float),
+            np.asarray([lats[i] for i in wanted], dtype=float),
+        )
+        for i, code in zip(wanted, found, strict=True):
+            located[i] = code
     return [
         _place(label, float(lon), float(lat), where)
         for label, lon, lat, where in zip(labels, lons, lats, located, strict=True)

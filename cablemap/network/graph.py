@@ -355,7 +355,7 @@ def _station_cables(
 ) -> dict[str, tuple[str, ...]]:
     landed: dict[str, list[str]] = {}
     for cable_id, station_id in zip(
-        dataset.landings.cable_id, dataset.landings.station_id, strict=True
+        dataset.landings.cable_id.tolist(), dataset.landings.station_id.tolist(), strict=True
     ):
         if station_id in stations:
             landed.setdefault(station_id, []).append(cable_id)

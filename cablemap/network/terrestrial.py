@@ -58,6 +58,8 @@ the 1:50m land generalises by a few km."""
 
 SAMPLE_KM = 4.0
 """Spacing of the points at which a link is tested against land."""
+COARSE_SAMPLE_KM = 20.0
+"""Spacing of a first, coarse test that rules out links far over the allowances."""
 
 BORDER_LINKS_PER_PAIR = 3
 BORDER_CANDIDATES = 12
@@ -97,6 +99,7 @@ def water_km(
     pairs: np.ndarray,
     land: Sequence[object],
     lengths: np.ndarray,
+    sample_km: float = SAMPLE_KM,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Km of each link's great circle off ``land``: over water, and over other land.
 
@@ -110,12 +113,15 @@ def water_km(
         (Prepared) shapely polygons: the land the links may run over.
     lengths
         Each link's geodesic length in km.
+    sample_km
+        Spacing of the tested points.
 
     Returns
     -------
     (numpy.ndarray, numpy.ndarray)
         Per link, the km over water and the km over any other country's land (every
-        Natural Earth feature counts, coded or not).
+        Natural Earth feature counts, coded or not). For a link more than both
+        allowances off ``land`` the split is not computed: all of it counts as water.
     """
     import numpy as np
     import shapely
@@ -124,32 +130,34 @@ def water_km(
 
     if len(pairs) == 0:
         return np.zeros(0), np.zeros(0)
-    xyz = _unit_vectors(lons, lats)
-    counts = np.maximum(np.ceil(lengths / SAMPLE_KM).astype(int), 1)
+    ends = _unit_vectors(lons[pairs.ravel()], lats[pairs.ravel()]).reshape(-1, 2, 3)
+    counts = np.maximum(np.ceil(lengths / sample_km).astype(int), 1)
     link = np.repeat(np.arange(len(pairs)), counts)
     step = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + 0.5) / (
         np.repeat(counts, counts)
     )
     along = step * np.repeat(lengths, counts)
     tested = (along > LINK_COAST_KM) & (along < np.repeat(lengths, counts) - LINK_COAST_KM)
-    points = _slerp(xyz[pairs[link, 0]], xyz[pairs[link, 1]], step)
+    points = _slerp(ends[link, 0], ends[link, 1], step)
     lon = np.degrees(np.arctan2(points[:, 1], points[:, 0]))
     lat = np.degrees(np.arcsin(np.clip(points[:, 2], -1.0, 1.0)))
     on_land = np.zeros(len(lon), dtype=bool)
     for polygon in land:
         on_land |= shapely.contains_xy(polygon, lon, lat)
-    off = np.flatnonzero(tested & ~on_land)
+    off_mask = tested & ~on_land
+    per_sample = lengths / counts
+    off_km = np.bincount(link, weights=off_mask.astype(float), minlength=len(pairs)) * per_sample
+    # Only links that could pass both allowances need their off-land points told apart
+    # (water or other land): the others fail whatever the split, and are most of them.
+    undecided = off_km <= WATER_ALLOWANCE_KM + FOREIGN_LAND_ALLOWANCE_KM
+    off = np.flatnonzero(off_mask & undecided[link])
     foreign = np.zeros(len(lon), dtype=bool)
     if len(off):
         inside, _ = load_land().tree.query(shapely.points(lon[off], lat[off]), predicate="within")
         foreign[off[inside]] = True
-    water = np.zeros(len(lon), dtype=bool)
-    water[off] = ~foreign[off]
-    per_sample = lengths / counts
-    return (
-        np.bincount(link, weights=water.astype(float), minlength=len(pairs)) * per_sample,
-        np.bincount(link, weights=foreign.astype(float), minlength=len(pairs)) * per_sample,
-    )
+    foreign_km = np.bincount(link, weights=foreign.astype(float), minlength=len(pairs))
+    foreign_km *= per_sample
+    return off_km - foreign_km, foreign_km
 
 
 def backhaul_links(
@@ -171,9 +179,8 @@ def backhaul_links(
     """
     import numpy as np
 
-    pairs = sorted(
-        {p for members in station_sets for p in _triangulation_pairs(lons, lats, members)}
-    )
+    distinct = {tuple(members.tolist()): members for members in station_sets}.values()
+    pairs = sorted({p for members in distinct for p in _triangulation_pairs(lons, lats, members)})
     return _keep_over_land(lons, lats, np.array(pairs, dtype=np.intp).reshape(-1, 2), land)
 
 
@@ -213,6 +220,11 @@ def _keep_over_land(
     km = geodesic_km(lons[pairs[:, 0]], lats[pairs[:, 0]], lons[pairs[:, 1]], lats[pairs[:, 1]])
     short = km <= BACKHAUL_MAX_KM
     pairs, km = pairs[short], km[short]
+    # A coarse pass first: a link off land at three or more points 20 km apart crosses
+    # well over both allowances, and most rejected links (across open sea) are such.
+    coarse_water, _ = water_km(lons, lats, pairs, land, km, COARSE_SAMPLE_KM)
+    maybe = coarse_water < 3 * COARSE_SAMPLE_KM
+    pairs, km = pairs[maybe], km[maybe]
     water, foreign = water_km(lons, lats, pairs, land, km)
     return [
         Link(int(i), int(j), float(d), float(w), float(f))
@@ -272,8 +284,8 @@ def _triangulation_pairs(
         edges = shapely.delaunay_triangles(
             shapely.multipoints(np.array(list(first_at))), only_edges=True
         )
-        for line in shapely.get_parts(edges):
-            (ax, ay), (bx, by) = shapely.get_coordinates(line).tolist()
+        ends = shapely.get_coordinates(shapely.get_parts(edges)).reshape(-1, 2, 2).tolist()
+        for (ax, ay), (bx, by) in ends:
             a, b = first_at[(ax, ay)], first_at[(bx, by)]
             pairs.add((min(a, b), max(a, b)))
     return sorted((int(members[a]), int(members[b])) for a, b in pairs)
