@@ -439,13 +439,22 @@ def test_risk_map_in_a_browser(browser: Any, network: Network, tmp_path: Path) -
         assert page.locator(f"path.{interactive.CABLE_CLASS}").count() == len(
             network.topology.segments
         )
+        from cablemap.network.status import load_status_overlay
+
+        status = set(load_status_overlay()) & network.cables_out_of_service()
+        segments = network.topology.segments
+        not_routed = segments["cable_id"].isin(status)
         flagged = sum(
-            1 for sid in network.topology.segments["segment_id"] if flags.segments.get(sid)
+            1
+            for sid, out in zip(segments["segment_id"], not_routed, strict=True)
+            if flags.segments.get(sid) and not out
         )
         assert (
             page.locator(f"path.{interactive.CABLE_CLASS}.{interactive.FLAGGED_CLASS}").count()
             == flagged
         )
+        # Cables the status overlay keeps out of routes are drawn dotted, flagged or not.
+        assert page.locator("path.cablemap-not-routed").count() == int(not_routed.sum()) > 0
         assert page.locator(f"path.{interactive.RISKY_STATION_CLASS}").count() > 100
         assert page.locator(f".{interactive.LEGEND_CLASS}").is_visible()
         assert_not_blank(page.screenshot())

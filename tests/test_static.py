@@ -140,7 +140,7 @@ def test_route_with_backhaul_and_many_cables(network, tmp_path):
     assert any(hop.kind == "backhaul" for hop in report.routes[0].hops)
     fig = route_figure(report, network)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert "Assumed terrestrial backhaul" in legend
+    assert "Assumed terrestrial link (backhaul, border)" in legend
     assert all(len(label) < 90 for label in legend)
     with Image.open(save_figure(fig, tmp_path / "gb-sg.png")) as image:
         assert pixels_of(image, FLAGGED).sum() > 1000

@@ -40,7 +40,7 @@ def route_colour(rank: int, flagged: bool) -> str:
 LEGEND = (
     ("Flagged segment (policy)", FLAGGED, "solid"),
     ("Clean segment / route 1", CLEAN, "solid"),
-    ("Assumed terrestrial backhaul", BACKHAUL, "dashed"),
+    ("Assumed terrestrial link (backhaul, border)", BACKHAUL, "dashed"),
     ("Other cables", OTHER_CABLE, "solid"),
 )
 """(label, colour, line style) for legends."""

@@ -112,7 +112,11 @@ def _piece_line(piece: _Piece, network: Network, policy_name: str | None) -> fol
         dash_array=style.BACKHAUL_DASH if backhaul else None,
         class_name=" ".join(classes),
     )
-    what = "Assumed terrestrial backhaul" if backhaul else (hop.cable_name or hop.cable_id or "")
+    what = (
+        f"Assumed terrestrial link ({hop.kind})"
+        if backhaul
+        else (hop.cable_name or hop.cable_id or "")
+    )
     start, end = network.stations[hop.from_station], network.stations[hop.to_station]
     detail = (
         f"<div>Segment {_e(piece.segment_id)}: {piece.km:,.0f} km</div>"
