@@ -103,6 +103,37 @@ def filter_options(command: Any) -> Any:
     )(command)
 
 
+def cut_options(command: Any) -> Any:
+    """``--cut``, ``--cut-near``, ``--cut-in``, ``--change-cost``: what fails, what it costs."""
+    command = click.option(
+        "--change-cost",
+        type=click.FloatRange(0, 100_000),
+        default=300.0,
+        show_default=True,
+        metavar="KM",
+        help="Km charged for every cable boarded and every land border crossed.",
+    )(command)
+    command = click.option(
+        "--cut-in",
+        multiple=True,
+        metavar="REGION",
+        help="Cut every segment crossing a named region (red-sea, luzon-strait, ...) or "
+        "the polygons of a .geojson file (repeatable).",
+    )(command)
+    command = click.option(
+        "--cut-near",
+        multiple=True,
+        metavar="LON,LAT[,KM]",
+        help="Cut every segment within KM (default 50) of a point (repeatable).",
+    )(command)
+    return click.option(
+        "--cut",
+        multiple=True,
+        metavar="CABLE[:N]",
+        help="Cut a cable (id, name or abbreviation) or one segment CABLE:N (repeatable).",
+    )(command)
+
+
 def map_options(command: Any) -> Any:
     """``--self-contained`` and ``--embed`` for map files."""
     command = click.option(
@@ -341,8 +372,9 @@ def data_check(ctx: Context, fmt: str) -> None:
     "avoid",
     multiple=True,
     metavar="ID",
-    help="Do not use this cable (repeatable).",
+    help="Do not use this cable (repeatable; the same as --cut CABLE).",
 )
+@cut_options
 @filter_options
 @policy_option("Mark the hops a policy flags (`cablemap policies` lists them).")
 @click.option(
@@ -374,6 +406,10 @@ def route(
     k: int,
     resilience: bool,
     avoid: tuple[str, ...],
+    cut: tuple[str, ...],
+    cut_near: tuple[str, ...],
+    cut_in: tuple[str, ...],
+    change_cost: float,
     as_of: int | None,
     include_planned: bool,
     terrestrial: str,
@@ -402,6 +438,10 @@ def route(
         k=k,
         resilience=resilience,
         avoid_cables=avoid,
+        cut=cut,
+        cut_near=cut_near,
+        cut_in=cut_in,
+        change_cost=change_cost,
         as_of=as_of,
         include_planned=include_planned,
         terrestrial=terrestrial,
@@ -484,6 +524,7 @@ def risk_map(
 @policy_option("Policy to flag by.")
 @output_option("Report file: .html (self-contained) or .md (image and map beside it).")
 @click.option("--k", "k", type=click.IntRange(1, 10), default=3, show_default=True)
+@cut_options
 @filter_options
 @pass_context
 def report(
@@ -497,6 +538,10 @@ def report(
     include_planned: bool,
     terrestrial: str,
     include_status: tuple[str, ...],
+    cut: tuple[str, ...],
+    cut_near: tuple[str, ...],
+    cut_in: tuple[str, ...],
+    change_cost: float,
 ) -> None:
     """Write a report: summary, map, image, hop tables, the flags' sources, the data licence."""
     from cablemap.files import check_output_path
@@ -515,6 +560,10 @@ def report(
         include_planned=include_planned,
         terrestrial=terrestrial,
         include_status=include_status,
+        cut=cut,
+        cut_near=cut_near,
+        cut_in=cut_in,
+        change_cost=change_cost,
     ):
         click.echo(f"wrote {path}")
 
@@ -534,6 +583,7 @@ def report(
     help="Every country with a landing station (the default).",
 )
 @click.option("--resilience", is_flag=True, help="Add the number of cable-disjoint routes.")
+@cut_options
 @filter_options
 @output_option("matrix.csv or matrix.parquet")
 @image_option("Also write a heatmap (.png or .svg).")
@@ -548,6 +598,10 @@ def matrix(
     include_planned: bool,
     terrestrial: str,
     include_status: tuple[str, ...],
+    cut: tuple[str, ...],
+    cut_near: tuple[str, ...],
+    cut_in: tuple[str, ...],
+    change_cost: float,
     output: Path,
     image_path: Path | None,
 ) -> None:
@@ -571,6 +625,10 @@ def matrix(
         include_planned=include_planned,
         terrestrial=terrestrial,
         include_status=include_status,
+        cut=cut,
+        cut_near=cut_near,
+        cut_in=cut_in,
+        change_cost=change_cost,
     )
     write_matrix(frame, output)
     click.echo(f"wrote {output} ({len(frame)} country pairs)")

@@ -176,7 +176,7 @@ def test_route_resilience_table_and_geojson(open_root, isolated_cache):
         (("Japan", "jp"), 7, "both ends are in Japan"),
         (("Austria", "US"), 8, "has no landing station"),
         (("Tonga", "Fiji", "--avoid-cable", "tonga-cable"), 9, "no route from Tonga to Fiji"),
-        (("US", "JP", "--avoid-cable", "nope"), 2, "unknown cable id 'nope'"),
+        (("US", "JP", "--avoid-cable", "nope"), 2, "no cable named 'nope'"),
     ],
 )
 def test_route_errors_have_their_own_exit_codes(open_root, isolated_cache, args, code, fragment):

@@ -84,19 +84,24 @@ def classed(m: folium.Map, kind: type, css_class: str) -> list[Any]:
 
 
 def expected_pieces(report: RouteReport) -> int:
-    """One drawn line per cable segment of every cable hop, one per backhaul hop."""
+    """One drawn line per cable segment of every cable hop, one per terrestrial hop, over
+    the routes shown (the answer's routes and its best clean route)."""
+    from cablemap.render.shown import shown_routes
+
     return sum(
         len(hop.segment_ids) if hop.kind == "cable" else 1
-        for route in report.routes
+        for route in shown_routes(report)
         for hop in route.hops
     )
 
 
 def expected_stations(report: RouteReport) -> int:
+    from cablemap.render.shown import shown_routes
+
     return len(
         {
             s
-            for route in report.routes
+            for route in shown_routes(report)
             for hop in route.hops
             for s in (hop.from_station, hop.to_station)
         }
@@ -161,7 +166,9 @@ def test_route_map_draws_each_segment_backhaul_hop_and_station(
     markers = classed(m, folium.CircleMarker, interactive.STATION_CLASS)
     assert len(markers) == expected_stations(gb_sg)
     backhaul = classed(m, folium.PolyLine, interactive.BACKHAUL_CLASS)
-    hops = sum(hop.kind != "cable" for route in gb_sg.routes for hop in route.hops)
+    from cablemap.render.shown import shown_routes
+
+    hops = sum(hop.kind != "cable" for route in shown_routes(gb_sg) for hop in route.hops)
     assert len(backhaul) == hops  # backhaul and border hops: both assumed terrestrial
     assert all(line.options["dashArray"] == style.BACKHAUL_DASH for line in backhaul)
     flagged = classed(m, folium.PolyLine, interactive.FLAGGED_CLASS)
@@ -196,7 +203,8 @@ def test_us_japan_is_drawn_across_the_pacific(network: Network, us_jp: RouteRepo
 def test_route_map_without_policy_has_no_risk_layer(network: Network) -> None:
     report = trace_routes(network, "United States", "Japan", k=2)
     m = interactive.route_map(report, network)
-    assert layer_names(m) == {"Routes", "All cables"}
+    direct = f"Direct cables ({len(report.direct_cables)})"
+    assert report.direct_cables and layer_names(m) == {"Routes", "All cables", direct}
     assert not classed(m, folium.PolyLine, interactive.FLAGGED_CLASS)
     page = interactive.to_html(m, self_contained=False)
     assert "No policy applied" in page

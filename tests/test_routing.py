@@ -73,7 +73,7 @@ def test_alternatives_use_distinct_cable_sets_shortest_first(network, origin, de
     sets = [frozenset(r.cables) for r in routes]
     assert len(set(sets)) == len(sets)
     assert [r.rank for r in routes] == list(range(1, len(routes) + 1))
-    assert all(a.km <= b.km + 1e-6 for a, b in itertools.pairwise(routes))
+    assert all(a.cost <= b.cost + 1e-6 for a, b in itertools.pairwise(routes))
 
 
 def test_us_japan_crosses_the_pacific(network):
@@ -172,7 +172,7 @@ def test_station_ends(network):
     ("args", "error", "message"),
     [
         (("Japn", "US"), UnknownPlaceError, "did you mean 'Japan'"),
-        (("Atlantis", "US"), UnknownPlaceError, "unknown country or landing station"),
+        (("Atlantis", "US"), UnknownPlaceError, "unknown country, city or landing station"),
         (("Japan", "JPN"), SamePlaceError, "both ends are in Japan"),
         (("Switzerland", "US"), NoLandingStationError, "Switzerland (CH) has no landing station"),
     ],

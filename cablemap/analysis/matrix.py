@@ -29,14 +29,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import rustworkx as rx
 
 from cablemap.errors import UserError
-from cablemap.network.graph import FIBRE_KM_PER_MS
+from cablemap.network.graph import DEFAULT_CHANGE_COST_KM, FIBRE_KM_PER_MS
 from cablemap.policy.flags import policy_flags
 
 if TYPE_CHECKING:
@@ -72,6 +71,10 @@ def compute_matrix(
     include_planned: bool = False,
     terrestrial: str = "borders",
     include_status: Iterable[str] = (),
+    change_cost: float = DEFAULT_CHANGE_COST_KM,
+    cut: Iterable[str] = (),
+    cut_near: Iterable[str] = (),
+    cut_in: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Best route, latency, policy exposure and resilience for every ordered country pair.
 
@@ -91,8 +94,9 @@ def compute_matrix(
         Use only cables in service in this year (default: the current year).
     include_planned
         Also use cables the data marks as planned.
-    terrestrial, include_status
-        As for :func:`cablemap.analysis.query.trace_routes`.
+    terrestrial, include_status, change_cost, cut, cut_near, cut_in
+        As for :func:`cablemap.analysis.query.trace_routes`: km are those of the routes
+        ``cablemap route`` finds under the same options.
 
     Returns
     -------
@@ -110,17 +114,21 @@ def compute_matrix(
     UserError
         A landing-station id instead of a country, or fewer than two countries.
     """
+    from cablemap.analysis.cuts import resolve_cuts
     from cablemap.analysis.query import RouteFilters
 
     codes = _country_codes(network, countries)
     kinds = tuple(dict.fromkeys(include_status))
+    cuts = resolve_cuts(network, cut=tuple(cut), near=tuple(cut_near), regions=tuple(cut_in))
     excluded = network.cables_out_of_service(
         as_of=as_of, include_planned=include_planned, include_status=kinds
     )
+    excluded = excluded | cuts.cables
     weights = _without(
-        network.weights(excluded), network.blocked_terrestrial(excluded, terrestrial)
+        network.weights(excluded, change_cost),
+        network.blocked_terrestrial(excluded, terrestrial) | cuts.edges,
     )
-    km = _distances(network, codes, weights)
+    cost, km = _distances(network, codes, weights)
     rules = _load_policy(policy)
     clean = None
     if rules is not None:
@@ -128,13 +136,19 @@ def compute_matrix(
 
         blocked = flagged_edges(network, policy_flags(network, rules))
         clean = _distances(network, codes, _without(weights, blocked))
-    disjoint = disjoint_route_counts(network, codes, excluded) if resilience else None
-    frame = _frame(codes, km, clean, disjoint)
+    borders = terrestrial == "borders"
+    disjoint = (
+        disjoint_route_counts(network, codes, excluded, borders=borders) if resilience else None
+    )
+    frame = _frame(codes, (cost, km), clean, disjoint)
     frame.attrs = {
         "snapshot": network.snapshot_id,
         "policy": rules.id if rules is not None else None,
         "policy_name": rules.name if rules is not None else None,
-        "filters": RouteFilters(as_of, include_planned, (), terrestrial, kinds).as_dict(),
+        "filters": RouteFilters(
+            as_of, include_planned, tuple(sorted(cuts.cables)), terrestrial, kinds, change_cost
+        ).as_dict(),
+        "cuts": cuts.as_list(),
         "country_names": {code: network.places.country_names[code] for code in codes},
     }
     return frame
@@ -176,26 +190,76 @@ def _without(weights: list[float], edges: Iterable[int]) -> list[float]:
     return out
 
 
-def _distances(network: Network, codes: Sequence[str], weights: list[float]) -> np.ndarray:
-    """Shortest km from each country to each, one search per origin (inf: no route).
+def _distances(
+    network: Network, codes: Sequence[str], weights: list[float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cost and km of the cheapest route from each country to each (inf: no route).
 
-    A search from ``source:XX`` reaches every ``sink:YY``; the helper nodes have no
-    edges in (sources) or out (sinks), so no route passes through one.
+    One Dijkstra search per origin country over the query's costs (km plus change
+    costs), all in one call of scipy's csgraph; the km of each cheapest route are then
+    summed along its tree of predecessors by pointer jumping (vectorised, log-depth),
+    so the matrix reports km of the same routes ``cablemap route`` finds.
     """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    tails, heads = _endpoints(network)
+    cost = np.asarray(weights, dtype=float)
+    km = np.asarray(network.edges.km, dtype=float)
+    usable = np.isfinite(cost)
+    # One edge per (tail, head): the cheapest of any parallel edges.
+    order = np.lexsort((cost[usable], heads[usable], tails[usable]))
+    t, h, c, k = (a[usable][order] for a in (tails, heads, cost, km))
+    first = np.ones(len(t), dtype=bool)
+    first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
+    t, h, c, k = t[first], h[first], c[first], k[first]
+    size = network.graph.num_nodes()
+    graph = csr_matrix((c + 1e-9, (t, h)), shape=(size, size))  # explicit 0 is no edge
+    edge_km = csr_matrix((k + 1e-12, (t, h)), shape=(size, size))
+    sources = [network.country_source[code] for code in codes]
+    costs, predecessors = dijkstra(graph, indices=sources, return_predecessors=True)
+    along = _km_along_tree(predecessors, edge_km)
     sinks = [network.country_sink[code] for code in codes]
-    cost = weights.__getitem__
-    out = np.full((len(codes), len(codes)), np.inf)
-    for i, code in enumerate(codes):
-        lengths = rx.dijkstra_shortest_path_lengths(
-            network.graph, network.country_source[code], edge_cost_fn=cost
-        )
-        # PathLengthMapping has no .get()
-        out[i] = [lengths[sink] if sink in lengths else math.inf for sink in sinks]  # noqa: SIM401
-    return out
+    out = along[:, sinks]
+    out[predecessors[:, sinks] < 0] = np.inf
+    return costs[:, sinks], out
+
+
+def _endpoints(network: Network) -> tuple[np.ndarray, np.ndarray]:
+    """Tail and head node of every edge, as arrays (computed once per network)."""
+    cached = network._memo.get("edge-endpoints")
+    if cached is None:
+        ends = np.asarray(network.graph.edge_list(), dtype=np.int64).reshape(-1, 2)
+        cached = network._memo["edge-endpoints"] = (ends[:, 0].copy(), ends[:, 1].copy())
+    return cached  # type: ignore[no-any-return]
+
+
+def _km_along_tree(predecessors: np.ndarray, edge_km: Any) -> np.ndarray:
+    """For every source (row) and node, the km from the source along the search tree.
+
+    Pointer jumping: each node holds the km to an ancestor and that ancestor; every
+    round adds the ancestor's km and jumps to the ancestor's ancestor, so the depth
+    halves each round.
+    """
+    nodes = np.broadcast_to(np.arange(predecessors.shape[1]), predecessors.shape)
+    jump = np.where(predecessors >= 0, predecessors, -1)
+    reached = jump >= 0
+    acc = np.zeros(predecessors.shape)
+    acc[reached] = np.asarray(edge_km[jump[reached], nodes[reached]]).ravel()
+    while (jump >= 0).any():
+        alive = jump >= 0
+        safe = np.where(alive, jump, 0)
+        acc = np.where(alive, acc + np.take_along_axis(acc, safe, axis=1), acc)
+        jump = np.where(alive, np.take_along_axis(jump, safe, axis=1), -1)
+    return acc
 
 
 def disjoint_route_counts(
-    network: Network, codes: Sequence[str], excluded: frozenset[str] = frozenset()
+    network: Network,
+    codes: Sequence[str],
+    excluded: frozenset[str] = frozenset(),
+    *,
+    borders: bool = True,
 ) -> np.ndarray:
     """Cable-disjoint routes between every two of these countries (a symmetric matrix).
 
@@ -211,7 +275,7 @@ def disjoint_route_counts(
     from cablemap.analysis.resilience import flow_capacity, flow_graph, source_side
 
     flow = network.flow_network
-    graph = flow_graph(flow, flow_capacity(flow, excluded))
+    graph = flow_graph(flow, flow_capacity(flow, excluded, borders=borders))
     hubs = [flow.hub_node[code] for code in codes]
     n = len(hubs)
     parent = [0] * n
@@ -249,13 +313,14 @@ def _tree_minima(parent: list[int], value: list[int]) -> np.ndarray:
 
 def _frame(
     codes: Sequence[str],
-    km: np.ndarray,
-    clean: np.ndarray | None,
+    best_route: tuple[np.ndarray, np.ndarray],
+    clean: tuple[np.ndarray, np.ndarray] | None,
     disjoint: np.ndarray | None,
 ) -> pd.DataFrame:
-    """The matrices as one row per ordered pair of distinct countries."""
+    """The (cost, km) matrices as one row per ordered pair of distinct countries."""
     n = len(codes)
     rows, cols = np.nonzero(~np.eye(n, dtype=bool))
+    cost, km = best_route
     best = km[rows, cols]
     reachable = np.isfinite(best)
     best = np.where(reachable, best, np.nan)
@@ -266,7 +331,15 @@ def _frame(
         "km": best,
         "latency_ms": best / FIBRE_KM_PER_MS,
     }
-    data.update(_policy_columns(best, reachable, None if clean is None else clean[rows, cols]))
+    data.update(
+        _policy_columns(
+            best,
+            reachable,
+            None if clean is None else clean[1][rows, cols],
+            cost[rows, cols],
+            None if clean is None else clean[0][rows, cols],
+        )
+    )
     frame = pd.DataFrame(data)
     if disjoint is not None:
         frame["disjoint_routes"] = disjoint[rows, cols].astype(np.int64)
@@ -274,12 +347,18 @@ def _frame(
 
 
 def _policy_columns(
-    best: np.ndarray, reachable: np.ndarray, clean: np.ndarray | None
+    best: np.ndarray,
+    reachable: np.ndarray,
+    clean: np.ndarray | None,
+    best_cost: np.ndarray | None = None,
+    clean_cost: np.ndarray | None = None,
 ) -> dict[str, object]:
     """``flagged``, ``clean_km``, ``detour_km``, ``detour_ms`` (NA without a policy).
 
-    Flagged: no clean route, or the clean route longer than the best by more than
-    :data:`TIE_KM` (a tie counts as clean, with a detour of 0).
+    Flagged: no clean route, or the clean route dearer than the best by more than
+    :data:`TIE_KM` (a tie counts as clean, with a detour of 0). Routes are ranked by
+    cost (km plus change costs; km alone when no costs are given), so a flagged pair's
+    detour in km may be negative: the clean route is shorter but changes cable more.
     """
     size = len(best)
     if clean is None:
@@ -291,7 +370,10 @@ def _policy_columns(
             "detour_ms": nothing.copy(),
         }
     has_clean = np.isfinite(clean)
-    flagged = reachable & ~(has_clean & (clean <= best + TIE_KM))
+    ranked, ranked_clean = best, clean
+    if best_cost is not None and clean_cost is not None:
+        ranked, ranked_clean = best_cost, clean_cost
+    flagged = reachable & ~(has_clean & (ranked_clean <= ranked + TIE_KM))
     clean_km = np.where(has_clean, clean, np.nan)
     detour_km = np.where(flagged, clean_km - best, np.where(has_clean, 0.0, np.nan))
     flags = pd.array(flagged, dtype="boolean")

@@ -6,17 +6,19 @@ This is what ``cablemap route`` and :func:`cablemap.trace_routes` call. The answ
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cablemap.analysis import display
 from cablemap.analysis.clean import annotate, detour
+from cablemap.analysis.cuts import Cuts, resolve_cuts
+from cablemap.analysis.direct import DirectCable, direct_cables
 from cablemap.analysis.resilience import Resilience, analyse_resilience
 from cablemap.analysis.routing import Route, find_routes
 from cablemap.errors import NoRouteError, SamePlaceError, UserError
 from cablemap.network.graph import (
+    DEFAULT_CHANGE_COST_KM,
     DEFAULT_TERRESTRIAL,
     FIBRE_KM_PER_MS,
     FIBRE_REFRACTIVE_INDEX,
@@ -27,6 +29,7 @@ from cablemap.network.terrestrial import BACKHAUL_FACTOR, BACKHAUL_MAX_KM, WATER
 
 if TYPE_CHECKING:
     from cablemap.network.graph import Network
+    from cablemap.policy.flags import PolicyFlags
     from cablemap.policy.rules import Policy
 
 
@@ -39,6 +42,7 @@ class RouteFilters:
     avoid_cables: tuple[str, ...] = ()
     terrestrial: str = DEFAULT_TERRESTRIAL
     include_status: tuple[str, ...] = ()
+    change_cost: float = DEFAULT_CHANGE_COST_KM
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form."""
@@ -48,6 +52,7 @@ class RouteFilters:
             "avoid_cables": list(self.avoid_cables),
             "terrestrial": self.terrestrial,
             "include_status": list(self.include_status),
+            "change_cost_km": self.change_cost,
         }
 
 
@@ -63,11 +68,17 @@ class RouteReport:
     snapshot_id: str
     policy: Policy | None = None
     clean: dict[str, Any] | None = None
-    """With ``avoid_flagged``: the detour against the best route, or that none is clean."""
+    """With a policy: the clean route's detour against the best route, or that none is clean."""
     best_route: Route | None = None
     """With ``avoid_flagged``: the best route when flagged hops are allowed."""
     clean_resilience: Resilience | None = None
     """With a policy and resilience: the same figures over unflagged cables only."""
+    clean_route: Route | None = None
+    """With a policy: the best route with no flagged hop (``None``: there is none)."""
+    direct_cables: tuple[DirectCable, ...] = ()
+    """Every usable cable landing in both places (see :mod:`cablemap.analysis.direct`)."""
+    cuts: Cuts = field(default_factory=Cuts)
+    """What the question cut (see :mod:`cablemap.analysis.cuts`)."""
     network: Network | None = field(default=None, repr=False, compare=False, kw_only=True)
     """The network the routes were found on (lets Jupyter show the report as a map)."""
 
@@ -104,10 +115,14 @@ class RouteReport:
         clean = dict(self.clean) if self.clean is not None else None
         if clean is not None and self.best_route is not None:
             clean["best_route"] = self.best_route.as_dict()
+        if clean is not None:
+            clean["route"] = self.clean_route.as_dict() if self.clean_route else None
         return {
             "from": self.origin.as_dict(),
             "to": self.destination.as_dict(),
+            "direct_cables": [cable.as_dict() for cable in self.direct_cables],
             "routes": [route.as_dict() for route in self.routes],
+            "cuts": self.cuts.as_list(),
             "resilience": resilience,
             "snapshot": self.snapshot_id,
             "policy": {"id": self.policy.id, "name": self.policy.name} if self.policy else None,
@@ -138,107 +153,90 @@ def trace_routes(
     avoid_flagged: bool = False,
     terrestrial: str = DEFAULT_TERRESTRIAL,
     include_status: Iterable[str] = (),
+    change_cost: float = DEFAULT_CHANGE_COST_KM,
+    cut: Iterable[str] = (),
+    cut_near: Iterable[str] = (),
+    cut_in: Iterable[str] = (),
 ) -> RouteReport:
-    """Find routes between two places, with optional alternatives and resilience.
+    """Answer "what connects A and B": direct cables, the cheapest routes, the clean one.
 
     Parameters
     ----------
     network
         A built network (:func:`cablemap.build_network`).
     origin, destination
-        Country names, ISO alpha-2/alpha-3 codes (any case) or landing-station ids.
+        Places as :meth:`~cablemap.network.places.PlaceIndex.resolve` takes them:
+        countries, subdivisions, groups, cities or landing-station ids.
     k
-        How many routes at most, each with a different set of cables.
+        How many routes at most, each different in its main cables or transit countries.
     resilience
         Also count cable-disjoint routes and find the cables whose loss cuts the link.
     avoid_cables
-        Cable ids no route may use.
+        Cables no route may use (ids, names or abbreviations; same as ``cut``).
     as_of
         Use only cables in service in this year (default: the current year).
     include_planned
         Also use cables the data marks as planned.
     policy
-        A policy (name, file path or loaded :class:`Policy`): hops carry its flags.
+        A policy (name, file path or loaded :class:`Policy`): hops and direct cables carry
+        its flags, and the best clean route is found beside the best route.
     avoid_flagged
-        Return only routes with no flagged hop, and the detour against the best route.
+        Return only routes with no flagged hop (the best route is kept for comparison).
     terrestrial
         Which assumed terrestrial links routes may use: ``"none"``, ``"domestic"``
         (backhaul inside a country) or ``"borders"`` (also across land borders; default).
     include_status
         Status-overlay kinds to route over anyway (``"retired"``, ``"military"``, ...).
+    change_cost
+        Km charged for every cable boarded and every land border crossed.
+    cut, cut_near, cut_in
+        Cuts (see :mod:`cablemap.analysis.cuts`): cables or ``CABLE:N`` segments,
+        ``LON,LAT[,KM]`` points, region names or GeoJSON files.
 
     Returns
     -------
     RouteReport
-        The routes, shortest first, and the resilience if asked for.
+        Direct cables, routes (cheapest first), the clean route with a policy, cuts and
+        resilience if asked for.
 
     Raises
     ------
     UnknownPlaceError, NoLandingStationError, SamePlaceError, UserError
         Bad ends or options, each with its own exit code.
     NoRouteError
-        When no route exists under the filters.
+        When no route exists under the filters and cuts.
     """
-    if k < 1:
-        raise UserError(f"--k must be at least 1, not {k}")
-    if terrestrial not in TERRESTRIAL_MODES:
-        raise UserError(
-            f"--terrestrial must be one of {', '.join(TERRESTRIAL_MODES)}, not {terrestrial!r}"
-        )
+    _check_options(k, terrestrial, change_cost)
     start = network.places.resolve(origin)
     end = network.places.resolve(destination)
     _check_distinct(start, end)
-    avoided = tuple(dict.fromkeys(avoid_cables))
-    _check_cables(network, avoided)
+    cuts = resolve_cuts(
+        network, cut=(*avoid_cables, *cut), near=tuple(cut_near), regions=tuple(cut_in)
+    )
     kinds = _check_statuses(include_status)
-    filters = RouteFilters(as_of, include_planned, avoided, terrestrial, kinds)
+    filters = RouteFilters(
+        as_of, include_planned, tuple(sorted(cuts.cables)), terrestrial, kinds, change_cost
+    )
     excluded = network.cables_out_of_service(
         as_of=as_of, include_planned=include_planned, include_status=kinds
     )
-    excluded = excluded | frozenset(avoided)
-    land_blocked = network.blocked_terrestrial(excluded, terrestrial)
+    excluded = excluded | cuts.cables
+    blocked = network.blocked_terrestrial(excluded, terrestrial) | cuts.edges
     rules = _policy(policy)
     if avoid_flagged and rules is None:
         raise UserError("--avoid-flagged needs --policy (which flags to avoid)")
-    flags = None
-    if rules is not None:
-        from cablemap.policy.exclusions import flagged_edges, ownership_flagged_cables
-        from cablemap.policy.flags import policy_flags
-
-        flags = policy_flags(network, rules)
-    blocked = flagged_edges(network, flags) if avoid_flagged and flags else frozenset()
-    routes = find_routes(
-        network, start, end, k=k, excluded=excluded, excluded_edges=blocked | land_blocked
-    )
-    best: Route | None = None
-    if avoid_flagged:
-        unrestricted = find_routes(
-            network, start, end, excluded=excluded, excluded_edges=land_blocked
-        )
-        best = unrestricted[0] if unrestricted else None
+    flags = _flags(network, rules)
+    search = _Search(network, start, end, excluded, blocked, change_cost)
+    routes, best, clean_route = _routes(search, k, flags, avoid_flagged)
     if not routes and best is None:
-        when = f" in {as_of}" if as_of else ""
-        avoiding = f" (avoiding {', '.join(avoided)})" if avoided else ""
-        raise NoRouteError(
-            f"no route from {start.name} to {end.name} with the cables in service{when}"
-            f"{avoiding}; try --include-planned, a later --as-of, or fewer --avoid-cable"
-        )
+        raise NoRouteError(_no_route_message(start, end, as_of, cuts))
+    outcome, clean_outcome = _resilience(
+        network, start, end, excluded, flags, resilience and terrestrial
+    )
+    clean = None
     if flags is not None:
-        routes = [annotate(route, flags) for route in routes]
-        best = annotate(best, flags) if best is not None else None
-    outcome = clean_outcome = None
-    if resilience:
-        flow = network.flow_network
-        outcome = analyse_resilience(network, flow, start, end, excluded)
-        if flags is not None:
-            clean_outcome = analyse_resilience(
-                network,
-                flow,
-                start,
-                end,
-                excluded | ownership_flagged_cables(flags),
-                flags.flagged_stations(),
-            )
+        reference = best if avoid_flagged else (routes[0] if routes else None)
+        clean = detour(reference, clean_route) if reference is not None else None
     return RouteReport(
         start,
         end,
@@ -247,10 +245,112 @@ def trace_routes(
         filters,
         network.snapshot_id,
         rules,
-        detour(best, routes[0] if routes else None) if best is not None else None,
+        clean,
         best if avoid_flagged else None,
         clean_outcome,
+        clean_route,
+        tuple(direct_cables(network, start, end, excluded, flags)),
+        cuts,
         network=network,
+    )
+
+
+@dataclass(frozen=True)
+class _Search:
+    """One question's search settings."""
+
+    network: Network
+    start: Place
+    end: Place
+    excluded: frozenset[str]
+    blocked: frozenset[int]
+    change_cost: float
+
+    def find(self, k: int = 1, also_blocked: frozenset[int] = frozenset()) -> list[Route]:
+        return find_routes(
+            self.network,
+            self.start,
+            self.end,
+            k=k,
+            excluded=self.excluded,
+            excluded_edges=self.blocked | also_blocked,
+            change_cost=self.change_cost,
+        )
+
+
+def _routes(
+    search: _Search, k: int, flags: PolicyFlags | None, avoid_flagged: bool
+) -> tuple[list[Route], Route | None, Route | None]:
+    """The routes asked for, the unrestricted best (for comparison) and the clean route."""
+    if flags is None:
+        return search.find(k), None, None
+    from cablemap.policy.exclusions import flagged_edges
+
+    flagged = flagged_edges(search.network, flags)
+    clean = [annotate(route, flags) for route in search.find(k if avoid_flagged else 1, flagged)]
+    unrestricted = [annotate(route, flags) for route in search.find(1 if avoid_flagged else k)]
+    best = unrestricted[0] if unrestricted else None
+    clean_route = clean[0] if clean else None
+    if avoid_flagged:
+        return clean, best, clean_route
+    return unrestricted, best, clean_route
+
+
+def _flags(network: Network, rules: Policy | None) -> PolicyFlags | None:
+    if rules is None:
+        return None
+    from cablemap.policy.flags import policy_flags
+
+    return policy_flags(network, rules)
+
+
+def _resilience(
+    network: Network,
+    start: Place,
+    end: Place,
+    excluded: frozenset[str],
+    flags: PolicyFlags | None,
+    terrestrial: str | bool,
+) -> tuple[Resilience | None, Resilience | None]:
+    """Resilience figures when asked for (``terrestrial`` is then the --terrestrial mode)."""
+    if not terrestrial:
+        return None, None
+    borders = terrestrial == "borders"
+    flow = network.flow_network
+    outcome = analyse_resilience(network, flow, start, end, excluded, borders=borders)
+    if flags is None:
+        return outcome, None
+    from cablemap.policy.exclusions import ownership_flagged_cables
+
+    clean = analyse_resilience(
+        network,
+        flow,
+        start,
+        end,
+        excluded | ownership_flagged_cables(flags),
+        flags.flagged_stations(),
+        borders=borders,
+    )
+    return outcome, clean
+
+
+def _check_options(k: int, terrestrial: str, change_cost: float) -> None:
+    if k < 1:
+        raise UserError(f"--k must be at least 1, not {k}")
+    if terrestrial not in TERRESTRIAL_MODES:
+        raise UserError(
+            f"--terrestrial must be one of {', '.join(TERRESTRIAL_MODES)}, not {terrestrial!r}"
+        )
+    if not 0 <= change_cost <= 100_000:
+        raise UserError(f"--change-cost must be 0 to 100000 km, not {change_cost}")
+
+
+def _no_route_message(start: Place, end: Place, as_of: int | None, cuts: Cuts) -> str:
+    when = f" in {as_of}" if as_of else ""
+    cut = f" with {len(cuts.cuts)} cut(s)" if cuts.cuts else ""
+    return (
+        f"no route from {start.name} to {end.name} with the cables in service{when}{cut}; "
+        "try --include-planned, a later --as-of, fewer cuts or --terrestrial borders"
     )
 
 
@@ -263,20 +363,18 @@ def _policy(policy: str | Policy | None) -> Policy | None:
 
 
 def _check_distinct(start: Place, end: Place) -> None:
+    """Two ends that share stations, or one country twice, make no route question."""
     if start.station is not None and start.station == end.station:
         raise SamePlaceError(f"both ends are the landing station {start.station!r}")
-    different_parts = start.subdivision != end.subdivision and None not in (
-        start.subdivision,
-        end.subdivision,
-    )
-    if (
-        start.iso2 == end.iso2
-        and (start.station is None or end.station is None)
-        and not (different_parts)
-    ):
+    whole = [p.station is None and p.subdivision is None and p.group is None for p in (start, end)]
+    if start.iso2 == end.iso2 and all(whole):
         raise SamePlaceError(
             f"both ends are in {start.name} ({start.iso2}); routes join two countries "
-            "(give two landing-station ids for a route inside one country)"
+            "(give two landing-station ids, cities or subdivisions for a route inside one)"
+        )
+    if set(start.station_ids) & set(end.station_ids):
+        raise SamePlaceError(
+            f"{start.name} and {end.name} share landing stations; give two places apart"
         )
 
 
@@ -291,11 +389,3 @@ def _check_statuses(kinds: Iterable[str]) -> tuple[str, ...]:
                 f"choose from {', '.join(EXCLUDED_STATUSES)}"
             )
     return chosen
-
-
-def _check_cables(network: Network, cable_ids: tuple[str, ...]) -> None:
-    for cable_id in cable_ids:
-        if cable_id not in network.cables:
-            close = difflib.get_close_matches(cable_id, list(network.cables), n=3, cutoff=0.5)
-            hint = f"did you mean {', '.join(close)}?" if close else "see `cablemap data check`"
-            raise UserError(f"--avoid-cable: unknown cable id {cable_id!r}; {hint}")

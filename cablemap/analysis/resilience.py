@@ -46,10 +46,12 @@ def flow_capacity(
     flow: FlowNetwork,
     excluded: frozenset[str] = frozenset(),
     excluded_stations: frozenset[str] = frozenset(),
+    borders: bool = True,
 ) -> np.ndarray:
     """Edge capacities with the ``excluded`` cables failed and ``excluded_stations`` closed.
 
-    A failed cable's spans get capacity 0, and so does every edge at a closed station.
+    A failed cable's spans get capacity 0, and so does every edge at a closed station,
+    and every border link unless ``borders`` (``--terrestrial borders``, the default).
     Returns a copy: the flow network itself is never modified.
     """
     import numpy as np
@@ -59,6 +61,8 @@ def flow_capacity(
     for edge, cable_id in flow.span_edge_cable.items():
         if cable_id in excluded:
             capacity[edge] = 0
+    if not borders:
+        capacity[list(flow.border_edges)] = 0
     closed = [flow.station_node[s] for s in excluded_stations if s in flow.station_node]
     if closed:
         blocked = np.isin(tails, closed) | np.isin(heads, closed)
@@ -100,6 +104,8 @@ def analyse_resilience(
     destination: Place,
     excluded: frozenset[str] = frozenset(),
     excluded_stations: frozenset[str] = frozenset(),
+    *,
+    borders: bool = True,
 ) -> Resilience:
     """Count cable-disjoint routes, find a minimum cable cut and the critical cables.
 
@@ -126,8 +132,8 @@ def analyse_resilience(
     from scipy.sparse.csgraph import maximum_flow
 
     source = _flow_node(flow, origin)
-    target = _flow_node(flow, destination)
-    capacity = flow_capacity(flow, excluded, excluded_stations)
+    target = _flow_node(flow, destination, sink=True)
+    capacity = flow_capacity(flow, excluded, excluded_stations, borders)
     graph = flow_graph(flow, capacity)
     tails, heads, _ = flow.numpy()
     result = maximum_flow(graph, source, target)
@@ -139,9 +145,11 @@ def analyse_resilience(
     return Resilience(value, cut, critical)
 
 
-def _flow_node(flow: FlowNetwork, place: Place) -> int:
+def _flow_node(flow: FlowNetwork, place: Place, *, sink: bool = False) -> int:
     if place.station is not None:
         return flow.station_node[place.station]
+    if place.group is not None and sink:
+        return flow.hub_node[f"{place.key}:in"]
     return flow.hub_node[place.key]
 
 

@@ -6,12 +6,17 @@ station to the next landing station it reaches (through any branching units); a
 country, and a **border hop** an assumed terrestrial link across a land border.
 Each hop starts where the previous one ended.
 
+Routes are ranked by a **cost**: km, plus a change cost for every cable boarded at a
+landing station and every land border crossed (``--change-cost``), so that a route
+does not chain many cables to save a few km.
+
 Alternatives (``k > 1``) are found by a best-first search over sets of excluded cables
 (in the manner of Lawler's k-best method): the best route is found; then, for each cable
 it uses, the best route that avoids that cable too; and so on from every route found.
-Routes come out shortest first, each with a set of cables no earlier route has, so two
-routes never differ only in their backhaul. Each alternative avoids at least one cable
-of the route it was derived from.
+Routes come out cheapest first, and each differs from every earlier one in its main
+cables or its transit countries (a short hop between two stations of one place does not
+make a route different). Each alternative avoids at least one cable of the route it was
+derived from.
 """
 
 from __future__ import annotations
@@ -25,7 +30,16 @@ from typing import TYPE_CHECKING, Any
 import rustworkx as rx
 
 from cablemap.network.calibration import round_trip_ms
-from cablemap.network.graph import BACKHAUL, BORDER, CABLE, FIBRE_KM_PER_MS, TERMINAL, Network
+from cablemap.network.graph import (
+    BACKHAUL,
+    BORDER,
+    CABLE,
+    DEFAULT_CHANGE_COST_KM,
+    FIBRE_KM_PER_MS,
+    TERMINAL,
+    TRANSFER,
+    Network,
+)
 from cablemap.network.places import Place
 
 if TYPE_CHECKING:
@@ -87,6 +101,20 @@ class Route:
     km: float
     cables: tuple[str, ...]
     hops: tuple[Hop, ...]
+    cost: float = 0.0
+    """What the search minimised: km, plus the change cost for every cable boarded and
+    every land border crossed (see :data:`~cablemap.network.graph.DEFAULT_CHANGE_COST_KM`)."""
+    note: str = ""
+    """What the route is when shown beside others ("best clean route"), else empty."""
+
+    @property
+    def transit_countries(self) -> tuple[str, ...]:
+        """Countries the route passes between its ends, in order (ISO alpha-2)."""
+        if not self.hops:
+            return ()
+        ends = {self.hops[0].from_country, self.hops[-1].to_country}
+        passed = [hop.to_country for hop in self.hops[:-1]]
+        return tuple(c for c in dict.fromkeys(passed) if c not in ends)
 
     @property
     def flagged(self) -> bool:
@@ -110,7 +138,9 @@ class Route:
             "km": round(self.km, 1),
             "latency_ms": round(self.latency_ms, 2),
             "rtt_ms": round(self.rtt_ms, 1),
+            "cost": round(self.cost, 1),
             "cables": list(self.cables),
+            "transit_countries": list(self.transit_countries),
             "flagged": self.flagged,
             "hops": [hop.as_dict() for hop in self.hops],
         }
@@ -138,6 +168,7 @@ class _Path:
     km: float
     cables: tuple[str, ...]
     edges: tuple[int, ...]
+    cost: float = 0.0
 
 
 class _Searcher:
@@ -158,13 +189,12 @@ class _Searcher:
         target: int,
         excluded: frozenset[str],
         excluded_edges: frozenset[int] = frozenset(),
+        change_cost: float = DEFAULT_CHANGE_COST_KM,
     ):
         self.network = network
         self.source = source
         self.target = target
-        self.weights = network.weights(excluded)
-        for edge in excluded_edges:
-            self.weights[edge] = math.inf
+        self.weights = list(_query_weights(network, excluded, excluded_edges, change_cost))
         self._to_target: list[float] | None = None
 
     def search(self, avoided: frozenset[str] = frozenset()) -> _Path | None:
@@ -191,7 +221,8 @@ class _Searcher:
         cables = tuple(
             dict.fromkeys(network.cable_ids[cable_of[e]] for e in edges if kinds[e] == CABLE)
         )
-        return _Path(sum(network.edges.km[e] for e in edges), cables, tuple(edges))
+        km = sum(network.edges.km[e] for e in edges)
+        return _Path(km, cables, tuple(edges), sum(weights[e] for e in edges))
 
     def _nodes(self, guide: list[float] | None) -> list[int] | None:
         graph, cost = self.network.graph, self.weights.__getitem__
@@ -221,10 +252,31 @@ class _Searcher:
         return self._to_target
 
 
+def _query_weights(
+    network: Network,
+    excluded: frozenset[str],
+    excluded_edges: frozenset[int],
+    change_cost: float,
+) -> list[float]:
+    """The query's edge weights, kept for the last few question settings (read-only)."""
+    key = ("query-weights", excluded, excluded_edges, change_cost)
+    memo = network._memo
+    cached = memo.get(key)
+    if cached is None:
+        cached = network.weights(excluded, change_cost)
+        for edge in excluded_edges:
+            cached[edge] = math.inf
+        stale = [k for k in list(memo) if isinstance(k, tuple) and k[0] == "query-weights"]
+        for old in stale[:-7]:  # keep at most 8 settings
+            memo.pop(old, None)
+        memo[key] = cached
+    return cached  # type: ignore[no-any-return]
+
+
 def shortest_route(
     network: Network, origin: Place, destination: Place, excluded: frozenset[str] = frozenset()
 ) -> Route | None:
-    """The shortest route avoiding the ``excluded`` cables, or ``None`` if there is none."""
+    """The cheapest route avoiding the ``excluded`` cables, or ``None`` if there is none."""
     path = _Searcher(network, *endpoints(network, origin, destination), excluded).search()
     return None if path is None else _route(network, 1, path)
 
@@ -237,8 +289,9 @@ def find_routes(
     k: int = 1,
     excluded: frozenset[str] = frozenset(),
     excluded_edges: frozenset[int] = frozenset(),
+    change_cost: float = DEFAULT_CHANGE_COST_KM,
 ) -> list[Route]:
-    """Up to ``k`` routes, shortest first, each with a different set of cables.
+    """Up to ``k`` routes, cheapest first, each different in its cables or transit countries.
 
     Parameters
     ----------
@@ -252,26 +305,30 @@ def find_routes(
         Cables no route may use (out of service, or avoided by the user).
     excluded_edges
         Graph edges no route may use (for example those a policy flags).
+    change_cost
+        Km charged for every cable boarded and every land border crossed.
 
     Returns
     -------
     list of Route
-        Empty when no route exists under the exclusions.
+        Empty when no route exists under the exclusions. Two routes never share both
+        their main cables (those carrying at least :data:`MAIN_CABLE_SHARE` of the route
+        or :data:`MAIN_CABLE_KM`) and their transit countries.
     """
     searcher = _Searcher(
-        network, *endpoints(network, origin, destination), excluded, excluded_edges
+        network, *endpoints(network, origin, destination), excluded, excluded_edges, change_cost
     )
     best = searcher.search()
     if best is None:
         return []
-    found = [best]
-    seen = {frozenset(best.cables)}
+    found = [_route(network, 1, best)]
+    seen = {_signature(found[0])}
     tried: set[frozenset[str]] = {frozenset()}
     counter = itertools.count()
-    # Heap entries: (lower bound on km, tie-break, path or None if not searched yet, avoided).
-    # A child is pushed unsearched with its parent's length as its bound (avoiding more
-    # cables never makes a route shorter) and searched only when it reaches the top, so
-    # children that could never make the k best are never searched.
+    # Heap entries: (lower bound on cost, tie-break, path or None if not searched yet,
+    # avoided). A child is pushed unsearched with its parent's cost as its bound (avoiding
+    # more cables never makes a route cheaper) and searched only when it reaches the top,
+    # so children that could never make the k best are never searched.
     heap: list[tuple[float, int, _Path | None, frozenset[str]]] = []
     budget = MAX_SEARCHES_PER_ALTERNATIVE * k
 
@@ -280,7 +337,7 @@ def find_routes(
             more = avoided | {cable}
             if more not in tried:
                 tried.add(more)
-                heapq.heappush(heap, (path.km, next(counter), None, more))
+                heapq.heappush(heap, (path.cost, next(counter), None, more))
 
     if k > 1:
         push_children(best, frozenset())
@@ -290,18 +347,36 @@ def find_routes(
             budget -= 1
             searched = searcher.search(avoided)
             if searched is not None:
-                heapq.heappush(heap, (searched.km, next(counter), searched, avoided))
+                heapq.heappush(heap, (searched.cost, next(counter), searched, avoided))
             continue
-        if frozenset(path.cables) not in seen:
-            seen.add(frozenset(path.cables))
-            found.append(path)
+        route = _route(network, len(found) + 1, path)
+        if _signature(route) not in seen:
+            seen.add(_signature(route))
+            found.append(route)
         push_children(path, avoided)
-    return [_route(network, rank, path) for rank, path in enumerate(found, start=1)]
+    return found
+
+
+MAIN_CABLE_SHARE = 0.05
+MAIN_CABLE_KM = 200.0
+"""A cable is one of a route's main cables when it carries at least this share of the
+route's km or this many km; a short hop between two stations of one place is not."""
+
+
+def _signature(route: Route) -> tuple[frozenset[str], frozenset[str]]:
+    """What makes two routes different to a reader: main cables and transit countries."""
+    per_cable: dict[str, float] = {}
+    for hop in route.hops:
+        if hop.cable_id is not None:
+            per_cable[hop.cable_id] = per_cable.get(hop.cable_id, 0.0) + hop.km
+    floor = min(MAIN_CABLE_KM, MAIN_CABLE_SHARE * route.km)
+    main = frozenset(c for c, km in per_cable.items() if km >= floor)
+    return main, frozenset(route.transit_countries)
 
 
 def _route(network: Network, rank: int, path: _Path) -> Route:
     hops = _hops(network, list(path.edges))
-    return Route(rank=rank, km=path.km, cables=path.cables, hops=tuple(hops))
+    return Route(rank=rank, km=path.km, cables=path.cables, hops=tuple(hops), cost=path.cost)
 
 
 def _edges_along(network: Network, nodes: list[int], weights: list[float]) -> list[int] | None:
@@ -323,14 +398,14 @@ def _hops(network: Network, edge_path: list[int]) -> list[Hop]:
     run: list[int] = []
     for edge in edge_path:
         kind = edges.kind[edge]
-        if kind == TERMINAL:
+        if kind in (TERMINAL, TRANSFER):
             continue
         if kind in (BACKHAUL, BORDER):
             hops.append(_terrestrial_hop(network, hops, edge))
             continue
         run.append(edge)
         end = _ends(network, edge)[1]
-        if end in network.stations:
+        if network.node_station[network.graph.get_edge_endpoints_by_index(edge)[1]] is not None:
             start = _ends(network, run[0])[0]
             cable_id = network.cable_ids[edges.cable[edge]]
             segment_ids = tuple(network.segment_ids[edges.segment[e]] for e in run)
@@ -357,8 +432,10 @@ def _terrestrial_hop(network: Network, hops: list[Hop], edge: int) -> Hop:
 
 
 def _ends(network: Network, edge: int) -> tuple[str, str]:
+    """The edge's two ends: landing stations (for a station or its port), else node ids."""
     u, v = network.graph.get_edge_endpoints_by_index(edge)
-    return network.node_ids[u], network.node_ids[v]
+    station = network.node_station
+    return station[u] or network.node_ids[u], station[v] or network.node_ids[v]
 
 
 def _hop(

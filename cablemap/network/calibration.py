@@ -36,7 +36,7 @@ LENGTH_SCALE_MIN = 0.67
 LENGTH_SCALE_MAX = 1.5
 """Bounds on stated / rebuilt length within which a cable is scaled to its stated length."""
 
-RTT_PATH_INFLATION = 1.16
+RTT_PATH_INFLATION = 1.10
 """Measured round trips / modelled propagation over the route (calibrated, see module)."""
 RTT_EQUIPMENT_MS = 2.0
 """Fixed round-trip cost of equipment, switching and last-mile hops (assumed)."""

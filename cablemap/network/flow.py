@@ -38,6 +38,8 @@ class FlowNetwork:
     station_node: dict[str, int]
     hub_node: dict[str, int]
     size: int
+    border_edges: tuple[int, ...] = ()
+    """Edges of the assumed links across land borders (cut with ``--terrestrial``)."""
 
     def numpy(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Tails, heads and capacities as numpy arrays (views: no copy)."""
@@ -79,6 +81,24 @@ def build_flow_network(network: Network) -> FlowNetwork:
                 size += 1
             link(station_node[station_id], hub_node[station.subdivision], UNLIMITED)
             link(hub_node[station.subdivision], station_node[station_id], UNLIMITED)
+    # Groups and cities as route ends: a source hub feeding their stations and a sink hub
+    # fed by them, so that no flow can pass through a group (the EU is no link).
+    for code, node in network.country_source.items():
+        if code.startswith(("group:", "city:")):
+            hub_node[code], hub_node[f"{code}:in"] = size, size + 1
+            size += 2
+            for _, station_node_index, _ in network.graph.out_edges(node):
+                station_id = network.node_ids[station_node_index]
+                link(hub_node[code], station_node[station_id], UNLIMITED)
+                link(station_node[station_id], hub_node[f"{code}:in"], UNLIMITED)
+    # Border links, assumed never to fail like backhaul (the default --terrestrial).
+    from cablemap.network.graph import BORDER
+
+    border_edges = []
+    for _, kind, a, b in network.terrestrial_edges:
+        if kind == BORDER and a in station_node and b in station_node:
+            border_edges.append(len(tails))
+            link(station_node[a], station_node[b], UNLIMITED)
     for cable_id, components in cable_components(network.topology).items():
         spans: dict[int, list[str]] = {}
         for station_id, span in components.items():
@@ -102,4 +122,5 @@ def build_flow_network(network: Network) -> FlowNetwork:
         station_node,
         hub_node,
         size,
+        tuple(border_edges),
     )

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import rustworkx as rx
 
-from cablemap.network.places import PlaceIndex
+from cablemap.network.places import PlaceIndex, city_key, groups
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -43,8 +43,15 @@ from cablemap.network.calibration import (  # noqa: F401  (re-exported names)
     SPEED_OF_LIGHT_KM_S,
 )
 
-CABLE, BACKHAUL, BORDER, TERMINAL = 0, 1, 2, 3
-"""Edge kinds."""
+CABLE, BACKHAUL, BORDER, TERMINAL, TRANSFER = 0, 1, 2, 3, 4
+"""Edge kinds. A TRANSFER edge joins a landing station to its port on one cable: boarding
+the cable there costs the query's change cost (see :meth:`Network.weights`)."""
+DEFAULT_CHANGE_COST_KM = 300.0
+"""Cost, in km, of boarding a cable at a landing station or crossing a land border.
+
+An assumption (``--change-cost``): every change of cable means landing, switching and
+often a different operator; 300 km of fibre is about 1.5 ms one way. It makes routes
+prefer fewer cables when the extra distance is small (docs/routing.md, "Cost")."""
 TERRESTRIAL_MODES = {"none": (), "domestic": (BACKHAUL,), "borders": (BACKHAUL, BORDER)}
 """``--terrestrial`` choices -> the terrestrial edge kinds a query may use."""
 DEFAULT_TERRESTRIAL = "borders"
@@ -61,6 +68,8 @@ class CableInfo:
     status: str = "in-service"
     """From the status overlay (``geodata/status.toml``); ``in-service`` if not listed."""
     status_since: int | None = None
+    owners: tuple[str, ...] = ()
+    suppliers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,12 +143,16 @@ class Network:
     """Cables landing at each station (a station is usable when one of them is)."""
     terrestrial_edges: tuple[tuple[int, int, str, str], ...] = ()
     """``(edge, kind, station, station)`` of every terrestrial edge."""
+    node_station: tuple[str | None, ...] = ()
+    """The landing station of each graph node: itself, or the station a port belongs to."""
+    transfer_edges: tuple[int, ...] = ()
+    """Edges from a station to its ports (boarding a cable)."""
     warnings: tuple[DataWarning, ...] = ()
     """Records skipped while reading the data this network was built from."""
     parts: DataParts = field(default_factory=lambda: DataParts(), repr=False, compare=False)
     _flags: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Policy flags computed on this network, by policy (kept by :mod:`cablemap.policy.flags`)."""
-    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def dataset(self) -> Dataset:
@@ -168,8 +181,8 @@ class Network:
         self.__dict__["_memo"] = {}
 
     def edges_touching(self, station_ids: frozenset[str]) -> frozenset[int]:
-        """Every edge (any kind) that starts or ends at one of these stations."""
-        nodes = {self.node_index[s] for s in station_ids if s in self.node_index}
+        """Every edge (any kind) at one of these stations or at one of its cable ports."""
+        nodes = {n for n, s in enumerate(self.node_station) if s is not None and s in station_ids}
         found: set[int] = set()
         for node in nodes:
             found.update(e for _, _, e in self.graph.in_edges(node))
@@ -250,9 +263,27 @@ class Network:
         self._memo[key] = (excluded_cables, blocked)
         return blocked
 
-    def weights(self, excluded_cables: frozenset[str] | set[str]) -> list[float]:
-        """Edge weights for one query: km, with the edges of excluded cables at infinity."""
-        weights = list(self.edges.km)
+    def weights(
+        self,
+        excluded_cables: frozenset[str] | set[str],
+        change_cost: float = DEFAULT_CHANGE_COST_KM,
+    ) -> list[float]:
+        """Edge weights for one query.
+
+        km on cable and terrestrial edges, ``change_cost`` on boarding a cable (station to
+        port) and added to every border link; infinity on the edges of excluded cables.
+        """
+        key = f"weights:{change_cost}"
+        base = self._memo.get(key)
+        if base is None:
+            base = list(self.edges.km)
+            for edge in self.transfer_edges:
+                base[edge] = change_cost
+            for edge, kind, _, _ in self.terrestrial_edges:
+                if kind == BORDER:
+                    base[edge] = self.edges.km[edge] + change_cost
+            self._memo[key] = base
+        weights = list(base)
         for cable_id in excluded_cables:
             position = self.cable_position.get(cable_id)
             if position is not None:
@@ -290,7 +321,8 @@ def build_network(dataset: Dataset, *, topology: Topology | None = None) -> Netw
     builder = _Builder(stations)
     builder.add_segments(topology, list(cables), length_scales(topology, dataset))
     builder.add_terrestrial(usable_today)
-    builder.add_terminals()
+    places = _place_index(dataset, stations)
+    builder.add_terminals(places)
     return Network(
         snapshot_id=dataset.snapshot_id,
         graph=builder.graph,
@@ -303,11 +335,13 @@ def build_network(dataset: Dataset, *, topology: Topology | None = None) -> Netw
         segment_ids=[str(x) for x in topology.segments.segment_id],
         cables=cables,
         stations=stations,
-        places=_place_index(dataset, stations),
+        places=places,
         country_source=builder.country_source,
         country_sink=builder.country_sink,
         station_cables=station_cables,
         terrestrial_edges=tuple(builder.terrestrial),
+        node_station=tuple(builder.node_station),
+        transfer_edges=tuple(builder.transfer),
         warnings=dataset.warnings,
         parts=DataParts(dataset=dataset, topology=topology),
     )
@@ -334,18 +368,27 @@ def _station_infos(dataset: Dataset) -> dict[str, StationInfo]:
 
 def _cable_infos(dataset: Dataset) -> dict[str, CableInfo]:
     """What routing needs of each cable, with the status overlay applied."""
+    from dataclasses import replace
+
     from cablemap.network.status import load_status_overlay
 
     overlay = load_status_overlay()
     cables = {}
     for row in dataset.cables.itertuples():
         rfs = None if row.rfs_year is dataset.cables.rfs_year.dtype.na_value else int(row.rfs_year)
-        info = CableInfo(row.id, row.name, rfs, bool(row.planned))
+        info = CableInfo(
+            row.id,
+            row.name,
+            rfs,
+            bool(row.planned),
+            owners=tuple(str(o) for o in row.owners),
+            suppliers=tuple(str(s) for s in row.suppliers),
+        )
         status = overlay.get(row.id)
         if status is not None and status.status == "in-service":  # a planned cable now lit
-            info = CableInfo(row.id, row.name, status.since_year, False, "in-service")
+            info = replace(info, rfs_year=status.since_year, planned=False)
         elif status is not None:
-            info = CableInfo(row.id, row.name, rfs, info.planned, status.status, status.since_year)
+            info = replace(info, status=status.status, status_since=status.since_year)
         cables[row.id] = info
     return cables
 
@@ -396,7 +439,26 @@ def _place_index(dataset: Dataset, stations: dict[str, StationInfo]) -> PlaceInd
         country_names=names,
         station_country={s.id: s.iso2 for s in stations.values()},
         stations_by_subdivision=_by_subdivision(stations),
+        **_by_city(dataset, stations),
     )
+
+
+def _by_city(dataset: Dataset, stations: dict[str, StationInfo]) -> dict[str, Any]:
+    by_city: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    cities = zip(dataset.stations.id.tolist(), dataset.stations.city.tolist(), strict=True)
+    for station_id, city in cities:
+        if station_id not in stations or not isinstance(city, str) or not city.strip():
+            continue
+        # "Hermosa Beach, CA" is also "Hermosa Beach": US cities carry their state.
+        for name in dict.fromkeys((city.strip(), city.split(",")[0].strip())):
+            key = name.casefold()
+            by_city.setdefault(key, []).append(station_id)
+            names.setdefault(key, name)
+    return {
+        "stations_by_city": {key: tuple(ids) for key, ids in by_city.items()},
+        "city_names": names,
+    }
 
 
 def _by_subdivision(stations: dict[str, StationInfo]) -> dict[str, tuple[str, ...]]:
@@ -420,16 +482,30 @@ class _Builder:
         self.country_source: dict[str, int] = {}
         self.country_sink: dict[str, int] = {}
         self.terrestrial: list[tuple[int, int, str, str]] = []
+        self.transfer: list[int] = []
+        self.node_station: list[str | None] = []
         for station_id in stations:
             self.node(station_id)
 
-    def node(self, node_id: str) -> int:
+    def node(self, node_id: str, station: str | None = None) -> int:
         index = self.node_index.get(node_id)
         if index is None:
             index = self.graph.add_node(len(self.node_ids))  # payload = index
             self.node_ids.append(node_id)
             self.node_index[node_id] = index
+            self.node_station.append(station or (node_id if node_id in self.stations else None))
         return index
+
+    def port(self, station_id: str, cable_id: str) -> int:
+        """The node where ``cable_id`` lands at ``station_id``, joined to the station."""
+        node_id = f"{station_id}@{cable_id}"
+        if node_id in self.node_index:
+            return self.node_index[node_id]
+        port = self.node(node_id, station_id)
+        station = self.node_index[station_id]
+        self.transfer.append(self.edge(station, port, TRANSFER, 0.0))
+        self.edge(port, station, TRANSFER, 0.0)
+        return port
 
     def edge(self, a: int, b: int, kind: int, km: float, cable: int = -1, segment: int = -1) -> int:
         index = self.graph.add_edge(a, b, len(self.edges.kind))
@@ -458,7 +534,8 @@ class _Builder:
                 continue
             c = position[cable_id]
             km = float(km) * scales.get(cable_id, 1.0)
-            u, v = self.node(a), self.node(b)
+            u = self.port(a, cable_id) if a in self.stations else self.node(a)
+            v = self.port(b, cable_id) if b in self.stations else self.node(b)
             self.cable_edges[c].append(self.edge(u, v, CABLE, float(km), c, i))
             self.cable_edges[c].append(self.edge(v, u, CABLE, float(km), c, i))
 
@@ -497,17 +574,29 @@ class _Builder:
         self.terrestrial.append((self.edge(u, v, kind, km), kind, a, b))
         self.terrestrial.append((self.edge(v, u, kind, km), kind, b, a))
 
-    def add_terminals(self) -> None:
+    def add_terminals(self, places: PlaceIndex) -> None:
+        """Source and sink nodes for every country, subdivision, group and city of stations."""
         for station in self.stations.values():
-            index = self.node_index[station.id]
             for code in (station.iso2, station.subdivision):
-                if code is None:
-                    continue
-                if code not in self.country_source:
-                    self.country_source[code] = self.node(f"source:{code}")
-                    self.country_sink[code] = self.node(f"sink:{code}")
-                self.edge(self.country_source[code], index, TERMINAL, 0.0)
-                self.edge(index, self.country_sink[code], TERMINAL, 0.0)
+                if code is not None:
+                    self._terminal(code, station.id)
+        for group_id, _, members in {v[0]: v for v in groups().values()}.values():
+            for member in members:
+                for station_id in places.stations_by_country.get(member, ()):
+                    self._terminal(f"group:{group_id}", station_id)
+        for key, station_ids in places.stations_by_city.items():
+            for station_id in station_ids:
+                iso2 = self.stations[station_id].iso2
+                if sum(places.station_country[s] == iso2 for s in station_ids) > 1:
+                    self._terminal(f"city:{city_key(key)}:{iso2}", station_id)
+
+    def _terminal(self, code: str, station_id: str) -> None:
+        if code not in self.country_source:
+            self.country_source[code] = self.node(f"source:{code}")
+            self.country_sink[code] = self.node(f"sink:{code}")
+        index = self.node_index[station_id]
+        self.edge(self.country_source[code], index, TERMINAL, 0.0)
+        self.edge(index, self.country_sink[code], TERMINAL, 0.0)
 
 
 def _polygons(land: Land, codes: set[str]) -> list[object]:

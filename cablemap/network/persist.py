@@ -39,7 +39,7 @@ MAGIC = b"cablemap-network 1 "
 _PACKAGE = Path(__file__).resolve().parents[1]
 BUILD_PACKAGES = ("dataset", "sources", "network")
 """The packages whose code decides what a built network holds (every module in them)."""
-BUILD_GEODATA = ("countries.toml", "areas.toml", "status.toml", "land")
+BUILD_GEODATA = ("countries.toml", "areas.toml", "status.toml", "groups.toml", "land")
 """Curated files under ``geodata/`` that decide what a built network holds."""
 
 
@@ -59,7 +59,7 @@ def code_hash() -> str:
             digest.update(module.read_bytes())
     for relative in BUILD_GEODATA:
         target = geodata_dir() / relative
-        files = sorted(target.rglob("*")) if target.is_dir() else [target]
+        files = sorted(target.rglob("*")) if target.is_dir() else [target] * target.exists()
         for file in (f for f in files if f.is_file()):
             digest.update(file.read_bytes())
     return digest.hexdigest()[:16]

@@ -19,13 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from cablemap import __version__
 from cablemap.analysis.query import trace_routes
+from cablemap.render.shown import shown_routes
 from cablemap.render.style import ATTRIBUTION, BASEMAP_ATTRIBUTION
 
 if TYPE_CHECKING:
+    from cablemap.analysis.direct import DirectCable
     from cablemap.analysis.query import RouteReport
     from cablemap.analysis.routing import Hop, Route
     from cablemap.network.graph import Network
     from cablemap.policy.carriers import Registry
+    from cablemap.policy.flags import Flag
     from cablemap.policy.rules import Citation
 
 
@@ -60,6 +63,7 @@ def build_report(parts: ReportParts, fmt: str) -> str:
 class _Sections:
     title: str
     summary: list[str]
+    direct: list[list[str]]
     routes: list[tuple[str, list[list[str]]]]
     citations: list[Citation]
     data: list[str]
@@ -80,18 +84,58 @@ def _sections(parts: ReportParts) -> _Sections:
         )
     }
     routes = []
-    for route in main.routes:
+    clean = main.clean_route.cables if main.clean_route is not None else None
+    for route in shown_routes(main):
         rows = [_hop_row(n, hop, parts, parties, citations) for n, hop in enumerate(route.hops, 1)]
-        routes.append((_route_heading(route), rows))
-    return _Sections(title, _summary(parts), routes, list(citations.values()), _data_lines(parts))
+        heading = _route_heading(route)
+        if route.cables == clean and route.note != "best clean route":
+            heading = heading.replace(", clean", ", clean (the best clean route)")
+        routes.append((heading, rows))
+    direct = [_direct_row(cable, parts, parties, citations) for cable in main.direct_cables]
+    return _Sections(
+        title, _summary(parts), direct, routes, list(citations.values()), _data_lines(parts)
+    )
 
 
 def _route_heading(route: Route) -> str:
     state = "flagged" if route.flagged else "clean"
+    label = "Best clean route" if route.note == "best clean route" else f"Route {route.rank}"
+    via = f", via {', '.join(route.transit_countries)}" if route.transit_countries else ""
     return (
-        f"Route {route.rank}: {route.km:,.0f} km, {route.latency_ms:.1f} ms one way, "
-        f"{len(route.cables)} cable(s), {state}"
+        f"{label}: {route.km:,.0f} km, {route.latency_ms:.1f} ms one way, "
+        f"{len(route.cables)} cable(s){via}, {state}"
     )
+
+
+def _direct_row(
+    cable: DirectCable,
+    parts: ReportParts,
+    parties: dict[str, tuple[str, str]],
+    citations: dict[tuple[str, str], Citation],
+) -> list[str]:
+    owners, suppliers = parties.get(cable.id, ("", ""))
+    stations = parts.network.stations
+    return [
+        cable.name,
+        str(cable.rfs_year or "?"),
+        "; ".join(stations[s].name for s in cable.from_stations),
+        "; ".join(stations[s].name for s in cable.to_stations),
+        owners,
+        suppliers,
+        _flag_notes(cable.flags, citations),
+    ]
+
+
+def _flag_notes(flags: tuple[Flag, ...], citations: dict[tuple[str, str], Citation]) -> str:
+    notes = []
+    for flag in flags:
+        numbers = []
+        for citation in flag.citations:
+            key = (citation.title, citation.url)
+            citations.setdefault(key, citation)
+            numbers.append(str(list(citations).index(key) + 1))
+        notes.append(f"[{flag.rule}] {flag.reason} [{', '.join(numbers)}]")
+    return " / ".join(dict.fromkeys(notes)) or "-"
 
 
 def _summary(parts: ReportParts) -> list[str]:
@@ -104,10 +148,10 @@ def _summary(parts: ReportParts) -> list[str]:
     ]
     if clean is not None and clean.clean is not None:
         info = clean.clean
-        if not info["clean_route_exists"]:
+        if not info["clean_route_exists"] or clean.clean_route is None:
             lines.append("Best clean route: none. Every route uses a flagged hop.")
         else:
-            route = clean.routes[0]
+            route = clean.clean_route
             lines.append(
                 f"Best clean route: {route.km:,.0f} km, {route.latency_ms:.1f} ms, via "
                 + ", ".join(parts.network.cables[c].name for c in route.cables)
@@ -136,25 +180,18 @@ def _hop_row(
     citations: dict[tuple[str, str], Citation],
 ) -> list[str]:
     owners, suppliers = parties[hop.cable_id] if hop.cable_id is not None else ("", "")
-    notes = []
-    for flag in hop.flags:
-        numbers = []
-        for citation in flag.citations:
-            key = (citation.title, citation.url)
-            citations.setdefault(key, citation)
-            numbers.append(str(list(citations).index(key) + 1))
-        notes.append(f"[{flag.rule}] {flag.reason} [{', '.join(numbers)}]")
+    notes = _flag_notes(hop.flags, citations)
     stations = parts.network.stations
     return [
         str(number),
         hop.kind,
-        hop.cable_name or "assumed terrestrial backhaul",
+        hop.cable_name or f"assumed terrestrial link ({hop.kind})",
         stations[hop.from_station].name,
         stations[hop.to_station].name,
         f"{hop.km:,.0f}",
         owners,
         suppliers,
-        " / ".join(notes) or "-",
+        notes,
     ]
 
 
@@ -178,6 +215,13 @@ def _data_lines(parts: ReportParts) -> list[str]:
 
 HEADERS = ["#", "kind", "cable", "from", "to", "km", "owners (HQ)", "suppliers (HQ)", "flags"]
 
+
+def _direct_headers(parts: ReportParts) -> list[str]:
+    main = parts.main
+    ends = [f"stations in {main.origin.name}", f"stations in {main.destination.name}"]
+    return ["cable", "RFS", *ends, "owners (HQ)", "suppliers (HQ)", "flags"]
+
+
 CSS = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
 table{border-collapse:collapse;font-size:13px;margin:0.5em 0 1.5em}
@@ -185,6 +229,13 @@ td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}
 th{background:#f2f2f2}.flagged{color:#d7301f}.note{color:#555;font-size:12px}
 img.static{max-width:100%;border:1px solid #ccc}
 """
+
+
+def _html_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    e = html.escape
+    out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>"]
+    out += ["<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in rows]
+    return [*out, "</table>"]
 
 
 def _html(parts: ReportParts, s: _Sections) -> str:
@@ -204,6 +255,12 @@ def _html(parts: ReportParts, s: _Sections) -> str:
             "<h2>Image</h2>",
             f"<img class='static' alt='{e(s.title)}' src='data:image/png;base64,{data}'>",
         ]
+    out.append("<h2>Direct cables</h2>")
+    out += (
+        _html_table(_direct_headers(parts), s.direct)
+        if s.direct
+        else ["<p>No cable lands in both places under these filters and cuts.</p>"]
+    )
     out.append("<h2>Routes</h2>")
     for heading, rows in s.routes:
         css = " class='flagged'" if heading.endswith("flagged") else ""
@@ -247,6 +304,13 @@ def _markdown(parts: ReportParts, s: _Sections) -> str:
         out += ["", "## Map", "", f"![{e(s.title)}]({_md_link(parts.image_name)})"]
     if parts.map_name:
         out += ["", f"Interactive map: [{e(parts.map_name)}]({_md_link(parts.map_name)})"]
+    out += ["", "## Direct cables", ""]
+    if s.direct:
+        headers = [_md(h) for h in _direct_headers(parts)]
+        out += ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in s.direct]
+    else:
+        out += ["No cable lands in both places under these filters and cuts."]
     out += ["", "## Routes"]
     for heading, rows in s.routes:
         out += [
@@ -293,11 +357,7 @@ def write_report(
     main = trace_routes(
         network, origin, destination, k=k, resilience=True, policy=policy, **filters
     )
-    clean = (
-        trace_routes(network, origin, destination, policy=policy, avoid_flagged=True, **filters)
-        if policy
-        else None
-    )
+    clean = main if policy else None
     image = static.figure_bytes(static.route_figure(main, network), "png", compact=True)
     route_map = interactive.route_map(main, network)
     parts = ReportParts(main, clean, network, default_registry(), image_png=image)

@@ -6,44 +6,27 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cablemap.analysis.query import RouteReport
+    from cablemap.analysis.routing import Route
     from cablemap.network.graph import Network
 
 
 def route_table(report: RouteReport, network: Network) -> str:
-    """Render a route report as aligned text: one block per route, then resilience."""
+    """Render a route answer as aligned text.
+
+    Direct cables first (what connects the two places), then the clean-route summary and
+    the clean route when a policy is given, then each route, cuts, resilience, and the
+    cables the status overlay kept out.
+    """
     lines = [_title(report)]
+    lines += _direct_block(report, network)
     if report.clean is not None:
         lines += ["", _clean_summary(report)]
+        clean = report.clean_route
+        if clean is not None and report.routes and clean.cables != report.routes[0].cables:
+            lines += _route_block(report, clean, network, label="Best clean route")
     for route in report.routes:
-        count = len(route.cables)
-        lines.append("")
-        mark = ""
-        start, end = route.hops[0].from_subdivision, route.hops[-1].to_subdivision
-        where = [f"starts in {start}"] * bool(start) + [f"ends in {end}"] * bool(end)
-        mark += f" ({', '.join(where)})" if where else ""
-        if report.policy is not None:
-            mark = " - FLAGGED" if route.flagged else f" - clean under {report.policy.id}"
-        lines.append(
-            f"Route {route.rank}: {route.km:,.0f} km, {route.latency_ms:.1f} ms one way, "
-            f"~{route.rtt_ms:.0f} ms round trip, {count} cable{'s' if count != 1 else ''}{mark}"
-        )
-        rows: list[tuple[str, ...]] = [("#", "kind", "cable", "from", "to", "km")]
-        for number, hop in enumerate(route.hops, start=1):
-            cable = hop.cable_name or "(assumed terrestrial)"
-            rows.append(
-                (
-                    str(number),
-                    hop.kind,
-                    cable,
-                    _station(network, hop.from_station),
-                    _station(network, hop.to_station),
-                    f"{hop.km:,.0f}",
-                )
-            )
-        lines.extend("  " + line for line in _align(rows, right={0, 5}))
-        for number, hop in enumerate(route.hops, start=1):
-            for flag in hop.flags:
-                lines.append(f"     hop {number} flagged [{flag.rule}]: {flag.reason}")
+        lines += _route_block(report, route, network, label=f"Route {route.rank}")
+    lines += _cuts_block(report)
     if report.resilience is not None:
         lines.append("")
         lines.extend(_resilience(report))
@@ -58,6 +41,77 @@ def route_table(report: RouteReport, network: Network) -> str:
             f"Not routed over (status overlay, --include-status KIND to allow): {listed}",
         ]
     return "\n".join(lines)
+
+
+def _direct_block(report: RouteReport, network: Network) -> list[str]:
+    """The cables landing in both places, flagged ones first."""
+    cables = report.direct_cables
+    if not cables:
+        return ["", "Direct cables: none lands in both places (under these filters and cuts)"]
+    rows: list[tuple[str, ...]] = [("cable", "RFS", "from", "to", "flags")]
+    for cable in cables:
+        rows.append(
+            (
+                cable.name,
+                str(cable.rfs_year or "?"),
+                " / ".join(_station(network, s) for s in cable.from_stations[:2])
+                + (" ..." if len(cable.from_stations) > 2 else ""),
+                " / ".join(_station(network, s) for s in cable.to_stations[:2])
+                + (" ..." if len(cable.to_stations) > 2 else ""),
+                "FLAGGED" if cable.flags else ("-" if report.policy is None else "clean"),
+            )
+        )
+    lines = ["", f"Direct cables ({len(cables)}): landing in both places"]
+    return lines + ["  " + line for line in _align(rows, right=set())]
+
+
+def _route_block(report: RouteReport, route: Route, network: Network, *, label: str) -> list[str]:
+    count = len(route.cables)
+    mark = ""
+    start, end = route.hops[0].from_subdivision, route.hops[-1].to_subdivision
+    where = [f"starts in {start}"] * bool(start) + [f"ends in {end}"] * bool(end)
+    mark += f" ({', '.join(where)})" if where else ""
+    if route.transit_countries:
+        mark += f", via {', '.join(route.transit_countries)}"
+    if report.policy is not None:
+        mark += " - FLAGGED" if route.flagged else f" - clean under {report.policy.id}"
+    lines = [
+        "",
+        f"{label}: {route.km:,.0f} km, {route.latency_ms:.1f} ms one way, "
+        f"~{route.rtt_ms:.0f} ms round trip, {count} cable{'s' if count != 1 else ''}{mark}",
+    ]
+    rows: list[tuple[str, ...]] = [("#", "kind", "cable", "from", "to", "km")]
+    for number, hop in enumerate(route.hops, start=1):
+        cable = hop.cable_name or "(assumed terrestrial)"
+        rows.append(
+            (
+                str(number),
+                hop.kind,
+                cable,
+                _station(network, hop.from_station),
+                _station(network, hop.to_station),
+                f"{hop.km:,.0f}",
+            )
+        )
+    lines.extend("  " + line for line in _align(rows, right={0, 5}))
+    for number, hop in enumerate(route.hops, start=1):
+        for flag in hop.flags:
+            lines.append(f"     hop {number} flagged [{flag.rule}]: {flag.reason}")
+    return lines
+
+
+def _cuts_block(report: RouteReport) -> list[str]:
+    if not report.cuts.cuts:
+        return []
+    lines = ["", "Cuts:"]
+    for cut in report.cuts.cuts:
+        what = (
+            f"cable {', '.join(cut.cables)}"
+            if cut.cables
+            else f"{len(cut.segments)} segment{'s' if len(cut.segments) != 1 else ''}"
+        )
+        lines.append(f"  {cut.kind} {cut.spec}: {what} removed")
+    return lines
 
 
 def _clean_summary(report: RouteReport) -> str:

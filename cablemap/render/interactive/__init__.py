@@ -48,6 +48,7 @@ from cablemap.render.interactive.basemap import LAND, LAND_FILE, LAND_PANE, TILE
 from cablemap.render.interactive.classes import (
     BACKHAUL_CLASS,
     CABLE_CLASS,
+    DIRECT_CLASS,
     EMBED_CLASS,
     FLAGGED_CLASS,
     LAND_CLASS,
@@ -70,6 +71,7 @@ from cablemap.render.interactive.route import ROUTE_DECIMALS, route_map
 __all__ = [
     "BACKHAUL_CLASS",
     "CABLE_CLASS",
+    "DIRECT_CLASS",
     "EMBED_CLASS",
     "EMBED_HEIGHT",
     "FLAGGED_CLASS",

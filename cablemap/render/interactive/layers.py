@@ -29,10 +29,23 @@ def _cable_names(network: Network) -> dict[str, str]:
 
 
 def _context_cables(
-    network: Network, centre: float, *, name: str = "All cables"
+    network: Network,
+    centre: float,
+    *,
+    name: str = "All cables",
+    only: frozenset[str] | None = None,
+    colour: str = style.OTHER_CABLE,
+    weight: float = style.CABLE_WEIGHT,
+    class_name: str = CABLE_CLASS,
 ) -> folium.FeatureGroup:
-    """Every cable segment, faint, simplified, with its cable's name as tooltip."""
+    """Cable segments, simplified, with their cable's name as tooltip.
+
+    Every segment, faint, as context by default; the segments of the ``only`` cables in
+    ``colour`` to highlight them (the direct cables of a route map).
+    """
     segments = network.topology.segments
+    if only is not None:
+        segments = segments[segments["cable_id"].isin(only)]
     parts = _window_parts(_simplified(segments.geometry), centre)
     names = _cable_names(network)
     order = {cable_id: i for i, cable_id in enumerate(names)}
@@ -42,12 +55,7 @@ def _context_cables(
         for encoded, cable_id in zip(_encode(parts), segments["cable_id"], strict=True)
         if encoded and cable_id in order
     ]
-    line = {
-        "color": style.OTHER_CABLE,
-        "weight": style.CABLE_WEIGHT,
-        "opacity": 0.8,
-        "className": CABLE_CLASS,
-    }
+    line = {"color": colour, "weight": weight, "opacity": 0.8, "className": class_name}
     group = folium.FeatureGroup(name=_e(name))
     group.add_child(_Features(items, [line], [], tooltips))
     return group

@@ -23,6 +23,7 @@ from cablemap.render import style
 from cablemap.render.interactive.basemap import _finish, _Map
 from cablemap.render.interactive.classes import (
     BACKHAUL_CLASS,
+    DIRECT_CLASS,
     FLAGGED_CLASS,
     ROUTE_CLASS,
     STATION_CLASS,
@@ -43,6 +44,7 @@ from cablemap.render.interactive.layers import (
     _stations_layer,
 )
 from cablemap.render.interactive.markup import _e, _flags_html, _legend_html, _listed, _popup
+from cablemap.render.shown import shown_routes
 
 if TYPE_CHECKING:
     from cablemap.analysis.query import RouteReport
@@ -180,13 +182,23 @@ def _route_legend(report: RouteReport, routes: Sequence[Route], policy: str | No
         count = len(route.cables)
         label = (
             f"Route {route.rank}: {route.km:,.0f} km, {route.latency_ms:.1f} ms, "
-            f"{count} cable{'s' if count != 1 else ''}" + (", flagged" if route.flagged else "")
+            f"{count} cable{'s' if count != 1 else ''}"
+            + (", flagged" if route.flagged else "")
+            + (f" ({route.note})" if route.note else "")
         )
         kind = "flagged-route" if route.flagged else "solid"
         entries.append((label, style.route_colour(route.rank, False), kind))
     known = {colour: label for label, colour, _ in style.LEGEND}
     if policy:
         entries.append((known[style.FLAGGED], style.FLAGGED, "solid"))
+    if report.direct_cables:
+        entries.append(
+            (
+                f"Direct cable (lands in both; {len(report.direct_cables)})",
+                style.DIRECT_CABLE,
+                "solid",
+            )
+        )
     if any(hop.kind != "cable" for route in routes for hop in route.hops):
         entries.append((known[style.BACKHAUL], style.BACKHAUL, "dashed"))
     entries.append((known[style.OTHER_CABLE], style.OTHER_CABLE, "solid"))
@@ -219,7 +231,7 @@ def route_map(report: RouteReport, network: Network) -> folium.Map:
         stations"; a legend; the view fitted to the routes, across the antimeridian
         where they cross it.
     """
-    routes = report.routes or ((report.best_route,) if report.best_route is not None else ())
+    routes = shown_routes(report)
     flags = policy_flags(network, report.policy) if report.policy is not None else None
     policy = report.policy.name if report.policy is not None else None
     pieces = _route_pieces(routes, network, flags)
@@ -234,6 +246,19 @@ def route_map(report: RouteReport, network: Network) -> folium.Map:
     middle = float(np.mean(points[:, 1])) if len(points) else 20.0
     m = _Map(f"cablemap: {report.origin.name} to {report.destination.name}", [middle, centre])
     m.add_child(_context_cables(network, centre))
+    if report.direct_cables:
+        direct = frozenset(c.id for c in report.direct_cables)
+        m.add_child(
+            _context_cables(
+                network,
+                centre,
+                name=f"Direct cables ({len(direct)})",
+                only=direct,
+                colour=style.DIRECT_CABLE,
+                weight=style.CABLE_WEIGHT + 1.3,
+                class_name=DIRECT_CLASS,
+            )
+        )
     if flags is not None:
         risky = [e for e in exposures if e.risky]
         m.add_child(_stations_layer(risky, network, centre, name="Risky stations", show=False))

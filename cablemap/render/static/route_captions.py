@@ -71,6 +71,7 @@ def route_handles(
         state = " (flagged)" if route.flagged else ""
         colour = key_colour(route, strokes)
         label = f"{route.rank}  {cables}: {route.km:,.0f} km, {route.latency_ms:.1f} ms{state}"
+        label += f" ({route.note})" if route.note else ""
         handles.append(line_handle(label, colour, route_width(route.rank)))
     colours = {s.colour for s in strokes}
     if FLAGGED in colours:

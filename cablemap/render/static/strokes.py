@@ -64,18 +64,19 @@ def route_width(rank: int) -> float:
 
 
 def drawable_routes(report: RouteReport) -> tuple[Route, ...]:
-    """The report's routes, or its best route when none passes the policy.
+    """The routes to draw: :func:`cablemap.render.shown.shown_routes`.
 
     Raises
     ------
     UserError
         If the report holds no route at all.
     """
-    if report.routes:
-        return report.routes
-    if report.best_route is not None:
-        return (report.best_route,)
-    raise UserError("this route report holds no route to draw")
+    from cablemap.render.shown import shown_routes
+
+    routes = shown_routes(report)
+    if not routes:
+        raise UserError("this route report holds no route to draw")
+    return routes
 
 
 def flag_sets(network: Network, report: RouteReport) -> tuple[frozenset[str], frozenset[str]]:

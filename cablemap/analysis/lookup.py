@@ -1,0 +1,72 @@
+"""Name a cable as people write it: its id, its display name, or its abbreviation.
+
+"SEA-US", "AAG", "2Africa", "japan-u-s-cable-network-jus" and "Japan-U.S. Cable Network
+(JUS)" all name one cable each. Matching ignores case, spaces and punctuation. A name
+that fits several cables is an error listing them; one that fits none suggests the
+closest.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import TYPE_CHECKING
+
+from cablemap.errors import UserError
+
+if TYPE_CHECKING:
+    from cablemap.network.graph import Network
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+def _abbreviation(name: str) -> str | None:
+    match = re.search(r"\(([^()]+)\)\s*$", name)
+    return match.group(1) if match else None
+
+
+def cable_names(network: Network) -> dict[str, set[str]]:
+    """Normalised key -> ids of the cables it names.
+
+    Each cable is named by its id, its display name, the name without its abbreviation,
+    and the abbreviation in parentheses at the end of its name.
+    """
+    names: dict[str, set[str]] = {}
+    for cable in network.cables.values():
+        short = _abbreviation(cable.name)
+        bare = re.sub(r"\s*\([^()]+\)\s*$", "", cable.name)
+        for text in filter(None, (cable.id, cable.name, bare, short)):
+            names.setdefault(_key(text), set()).add(cable.id)
+    return names
+
+
+def resolve_cable(network: Network, text: str, *, option: str = "--cut") -> str:
+    """The id of the one cable ``text`` names.
+
+    Raises
+    ------
+    UserError
+        No cable or several cables fit (the message lists them, or the closest names).
+    """
+    if text in network.cables:
+        return text
+    memo = network._memo
+    names = memo.get("cable-names")
+    if names is None:
+        names = memo["cable-names"] = cable_names(network)
+    found = names.get(_key(text), set())
+    if len(found) == 1:
+        return next(iter(found))
+    if found:
+        listed = ", ".join(f"{network.cables[c].name} ({c})" for c in sorted(found))
+        raise UserError(f"{option}: {text!r} names several cables: {listed}; give the id")
+    labels = [*network.cables, *(cable.name for cable in network.cables.values())]
+    close = difflib.get_close_matches(text, labels, n=3, cutoff=0.6)
+    hint = (
+        f"did you mean {', '.join(repr(c) for c in close)}?"
+        if close
+        else "give a cable id (as `cablemap cable ID` takes it), display name or abbreviation"
+    )
+    raise UserError(f"{option}: no cable named {text[:80]!r}; {hint}")
