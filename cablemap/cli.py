@@ -104,7 +104,7 @@ def filter_options(command: Any) -> Any:
 
 
 def cut_options(command: Any) -> Any:
-    """``--cut``, ``--cut-near``, ``--cut-in``, ``--change-cost``: what fails, what it costs."""
+    """``--cut``, ``--cut-near``, ``--cut-in`` and ``--change-cost``."""
     command = click.option(
         "--change-cost",
         type=click.FloatRange(0, 100_000),
@@ -113,6 +113,11 @@ def cut_options(command: Any) -> Any:
         metavar="KM",
         help="Km charged for every cable boarded and every land border crossed.",
     )(command)
+    return cut_only_options(command)
+
+
+def cut_only_options(command: Any) -> Any:
+    """``--cut``, ``--cut-near``, ``--cut-in``: what fails."""
     command = click.option(
         "--cut-in",
         multiple=True,
@@ -487,6 +492,7 @@ def _write_map(folium_map: Any, path: Path, self_contained: bool, embed: bool) -
 @click.option("--country", default=None, help="Only this country's stations and cables.")
 @output_option("HTML file to write.")
 @image_option("Also write a static image (.png or .svg).")
+@cut_only_options
 @map_options
 @pass_context
 def risk_map(
@@ -495,6 +501,9 @@ def risk_map(
     country: str | None,
     output: Path,
     image_path: Path | None,
+    cut: tuple[str, ...],
+    cut_near: tuple[str, ...],
+    cut_in: tuple[str, ...],
     self_contained: bool,
     embed: bool,
 ) -> None:
@@ -507,10 +516,14 @@ def risk_map(
     check_output_path(output, (".html", ".htm"))
     if image_path is not None:
         check_output_path(image_path, (".png", ".svg"))
+    from cablemap.analysis.cuts import resolve_cuts
+
     network = _load_network(ctx)
     iso2 = network.places.resolve(country).iso2 if country is not None else None
     flags = policy_flags(network, load_policy(policy))
-    _write_map(interactive.risk_map(network, flags, country=iso2), output, self_contained, embed)
+    cuts = resolve_cuts(network, cut=cut, near=cut_near, regions=cut_in)
+    drawn = interactive.risk_map(network, flags, country=iso2, cuts=cuts)
+    _write_map(drawn, output, self_contained, embed)
     if image_path is not None:
         from cablemap.render import static
 

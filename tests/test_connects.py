@@ -237,3 +237,28 @@ def test_groups_and_ambiguous_cities(network):
         network.places.resolve("Marseile")
     with pytest.raises(SamePlaceError):
         trace_routes(network, "EU", "France")
+
+
+def test_risk_map_draws_cut_segments_apart(network):
+    from cablemap.analysis.cuts import resolve_cuts
+    from cablemap.policy.flags import policy_flags
+    from cablemap.policy.rules import load_policy
+    from cablemap.render import interactive
+
+    cuts = resolve_cuts(network, regions=("luzon-strait",))
+    flags = policy_flags(network, load_policy(POLICY))
+    m = interactive.risk_map(network, flags, cuts=cuts)
+    features = next(
+        e for e in _walk(m) if isinstance(e, interactive._Features) and "cablemap-cut" in e.styles
+    )
+    styles, items = json.loads(features.styles), json.loads(features.items)
+    cut_style = next(i for i, s in enumerate(styles) if "cablemap-cut" in s["className"])
+    drawn = sum(1 for item in items if item[0] == cut_style)
+    assert drawn == len(cuts.cuts[0].segments) > 0
+    assert "Cut: luzon-strait" in m.get_root().render()
+
+
+def _walk(element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)

@@ -12,7 +12,7 @@ import shapely
 from cablemap.policy.stations import StationExposure, station_exposure
 from cablemap.render import style
 from cablemap.render.interactive.basemap import _finish, _Map
-from cablemap.render.interactive.classes import CABLE_CLASS, FLAGGED_CLASS
+from cablemap.render.interactive.classes import CABLE_CLASS, CUT_CLASS, FLAGGED_CLASS
 from cablemap.render.interactive.elements import _encode, _Features
 from cablemap.render.interactive.geometry import (
     WORLD_BOUNDS,
@@ -34,6 +34,7 @@ from cablemap.render.interactive.markup import (
 )
 
 if TYPE_CHECKING:
+    from cablemap.analysis.cuts import Cuts
     from cablemap.network.graph import Network
     from cablemap.policy.flags import Flag, PolicyFlags
 
@@ -96,6 +97,7 @@ def _risk_cables(
     flags: PolicyFlags | None,
     centre: float,
     cable_ids: frozenset[str] | None,
+    cuts: Cuts | None = None,
 ) -> tuple[folium.FeatureGroup, np.ndarray]:
     """Segments coloured by their flags; also returns every drawn (lon, lat) for bounds.
 
@@ -105,6 +107,8 @@ def _risk_cables(
     if cable_ids is not None:
         segments = segments[segments["cable_id"].isin(cable_ids)]
     parts = _window_parts(_simplified(segments.geometry), centre)
+    cut_segments = {s for c in cuts.cuts for s in c.segments} if cuts is not None else set()
+    cut_cables = cuts.cables if cuts is not None else frozenset()
     rows = _cable_rows(network)
     popups: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[int, tuple[Flag, ...]]] = {}
     tooltips = {cable_id: i for i, cable_id in enumerate(rows)}
@@ -118,8 +122,10 @@ def _risk_cables(
         key = (cable_id, tuple((f.rule, f.reason) for f in found))
         number = popups.setdefault(key, (len(popups), found))[0]
         kind = 2 if rows[cable_id]["status"] else int(bool(found))
+        if segment_id in cut_segments or cable_id in cut_cables:
+            kind = 3
         items.append([kind, number, tooltips[cable_id], encoded])
-    items.sort(key=lambda item: (item[0] == 1, item[0]))  # flagged drawn on top
+    items.sort(key=lambda item: (item[0] in (1, 3), item[0]))  # flagged and cut on top
     policy = flags.policy.name if flags is not None else None
     texts = [
         _segment_popup(rows[c], flags.cables.get(c, ()) if flags else (), found, policy)
@@ -138,6 +144,13 @@ def _risk_cables(
         {**clean, "className": CABLE_CLASS},
         {**flagged, "className": f"{CABLE_CLASS} {FLAGGED_CLASS}"},
         {**out_of_service, "className": f"{CABLE_CLASS} cablemap-not-routed"},
+        {
+            "color": style.CUT,
+            "weight": style.CABLE_WEIGHT + 1.5,
+            "opacity": 0.95,
+            "dashArray": style.BACKHAUL_DASH,
+            "className": f"{CABLE_CLASS} {CUT_CLASS}",
+        },
     ]
     group = folium.FeatureGroup(name="Cables (red: flagged segment)")
     group.add_child(_Features(items, styles, texts, names))
@@ -161,6 +174,7 @@ def _risk_legend(
     flagged_cables: int,
     cables: int,
     snapshot: str,
+    cut: str | None = None,
 ) -> str:
     risky = sum(1 for e in exposures if e.risky)
     title = f"{flags.policy.name}: {where}" if flags is not None else f"No policy: {where}"
@@ -171,6 +185,8 @@ def _risk_legend(
         ("Station with flagged cables (size: share flagged)", style.FLAGGED, "dot-filled"),
         ("Station with nothing flagged", style.STATION, "dot"),
     ]
+    if cut is not None:
+        entries.insert(3, (f"Cut: {cut}", style.CUT, "dashed"))
     notes = [
         f"{flagged_cables} of {cables} cables flagged; "
         f"{risky} of {len(exposures)} stations exposed",
@@ -181,7 +197,11 @@ def _risk_legend(
 
 
 def risk_map(
-    network: Network, flags: PolicyFlags | None, *, country: str | None = None
+    network: Network,
+    flags: PolicyFlags | None,
+    *,
+    country: str | None = None,
+    cuts: Cuts | None = None,
 ) -> folium.Map:
     """Map what a policy flags: cable segments by flag, stations by exposure.
 
@@ -194,6 +214,9 @@ def risk_map(
     country
         A country (name or ISO code) or a landing-station id: only its stations and the
         cables landing there, with the view fitted to them. Default: the world.
+    cuts
+        Cuts (:func:`cablemap.analysis.cuts.resolve_cuts`): their segments drawn black
+        and dashed, with the cut named in the popup.
 
     Returns
     -------
@@ -223,7 +246,7 @@ def risk_map(
         lons = shapely.get_coordinates(np.asarray(chosen.geometry))[:, 0]
         centre = centre_longitude(np.concatenate([lons, [e.lon for e in exposures]]))
     m = _Map(f"cablemap: risk map of {where}", [20.0, centre])
-    cables, drawn = _risk_cables(network, flags, centre, cable_ids)
+    cables, drawn = _risk_cables(network, flags, centre, cable_ids, cuts)
     m.add_child(cables)
     risky = [e for e in exposures if e.risky]
     m.add_child(_stations_layer(risky, network, centre, name="Risky stations"))
@@ -235,5 +258,6 @@ def risk_map(
     bounds = [list(b) for b in WORLD_BOUNDS] if world else _bounds(every)
     shown = set(cable_ids) if cable_ids is not None else set(network.dataset.cables["id"])
     flagged = sum(1 for c in shown if flags is not None and flags.cables.get(c))
-    legend = _risk_legend(flags, where, exposures, flagged, len(shown), network.snapshot_id)
+    cut = ", ".join(c.spec for c in cuts.cuts) if cuts is not None and cuts.cuts else None
+    legend = _risk_legend(flags, where, exposures, flagged, len(shown), network.snapshot_id, cut)
     return _finish(m, legend, bounds)
