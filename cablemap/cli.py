@@ -313,6 +313,9 @@ def _load_network(ctx: Context) -> Any:
 
     network = load_or_build_network(settings=ctx.settings(), strict=ctx.strict)
     ctx.report_warnings(network.warnings)
+    note = network._memo.get("store-error")
+    if note:
+        click.echo(note, err=True)
     return network
 
 

@@ -36,8 +36,8 @@ def test_built_once_then_reloaded(stored, monkeypatch):
     builds = _count_builds(monkeypatch)
     first = persist.load_or_build_network(settings=stored)
     current = SnapshotStore(stored.cache_dir).current()
-    files = list(current.path.glob("network-*.pickle"))
-    assert len(files) == 1 and files[0].name == f"network-{persist.code_hash()}.pickle"
+    files = list(current.path.glob("network-*.json"))
+    assert len(files) == 1 and files[0].name == f"network-{persist.code_hash()}.json"
     second = persist.load_or_build_network(settings=stored)
     assert builds == [1]
     assert trace_routes(second, "US", "JP").as_dict() == trace_routes(first, "US", "JP").as_dict()
@@ -48,7 +48,7 @@ def test_built_once_then_reloaded(stored, monkeypatch):
 
 def test_corrupt_file_is_rebuilt_not_used(stored, monkeypatch):
     persist.load_or_build_network(settings=stored)
-    target = next(SnapshotStore(stored.cache_dir).current().path.glob("network-*.pickle"))
+    target = next(SnapshotStore(stored.cache_dir).current().path.glob("network-*.json"))
     blob = target.read_bytes()
     for damaged in (
         blob[: len(blob) // 2],
@@ -65,13 +65,13 @@ def test_corrupt_file_is_rebuilt_not_used(stored, monkeypatch):
 def test_changed_code_rebuilds_and_removes_the_stale_file(stored, monkeypatch):
     persist.load_or_build_network(settings=stored)
     snapshot_dir = SnapshotStore(stored.cache_dir).current().path
-    old = next(snapshot_dir.glob("network-*.pickle"))
+    old = next(snapshot_dir.glob("network-*.json"))
     monkeypatch.setattr(persist, "code_hash", lambda: "0123456789abcdef")
     builds = _count_builds(monkeypatch)
     persist.load_or_build_network(settings=stored)
     assert builds == [1] and not old.exists()
-    assert [p.name for p in snapshot_dir.glob("network-*.pickle")] == [
-        "network-0123456789abcdef.pickle"
+    assert [p.name for p in snapshot_dir.glob("network-*.json")] == [
+        "network-0123456789abcdef.json"
     ]
 
 
@@ -116,3 +116,64 @@ def test_route_json_imports_no_heavy_library(open_root, isolated_cache):
     }
     heavy = {"geopandas", "pandas", "shapely", "folium", "matplotlib", "scipy", "numpy", "pyproj"}
     assert not heavy & imported, heavy & imported
+
+
+def test_forged_file_with_a_valid_digest_is_rejected_never_executed(stored, monkeypatch, tmp_path):
+    """A pickle that would run a command, with a correct SHA-256 header, is not loaded."""
+    import hashlib
+    import pickle
+
+    persist.load_or_build_network(settings=stored)
+    target = next(SnapshotStore(stored.cache_dir).current().path.glob("network-*.json"))
+    witness = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {witness}",))
+
+    for payload in (
+        pickle.dumps(Evil()),
+        b'{"format": "cablemap-network", "version": 2, "nodes": [1, 2]}',
+        b'{"format": "cablemap-network", "version": 99}',
+    ):
+        digest = hashlib.sha256(payload).hexdigest().encode()
+        target.write_bytes(persist.MAGIC + digest + b"\n" + payload)
+        builds = _count_builds(monkeypatch)
+        network = persist.load_or_build_network(settings=stored)
+        assert builds == [1] and "alpha-pacific" in network.cables
+        assert not witness.exists()
+
+
+def test_stored_network_answers_like_the_built_one(open_root):
+    from cablemap.dataset.load import load_dataset
+    from cablemap.network.graph import build_network
+    from cablemap.network.storage import network_from_bytes, network_to_bytes
+
+    built = build_network(load_dataset(open_root))
+    loaded = network_from_bytes(network_to_bytes(built))
+    for a, b in [("US", "JP"), ("GB", "SG"), ("VN", "SG")]:
+        one = trace_routes(built, a, b, k=3, resilience=True).as_dict()
+        two = trace_routes(loaded, a, b, k=3, resilience=True).as_dict()
+        one.pop("left_out_by_status"), two.pop("left_out_by_status")
+        assert one == two
+
+
+def test_read_only_cache_still_answers_with_a_one_line_note(open_root, isolated_cache, monkeypatch):
+    """EROFS or ENOSPC when storing the built network: the route is still answered."""
+    import errno
+
+    from click.testing import CliRunner
+
+    from cablemap import cli, files
+
+    def refuse(path, writer):
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(files, "write_with", refuse)
+    result = CliRunner().invoke(
+        cli.cli, ["--data", str(open_root), "route", "US", "JP", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "Read-only file system" in notes[0]
+    assert '"routes"' in result.stdout

@@ -144,3 +144,42 @@ def test_strict_turns_warnings_into_an_error(mini_root):
     _edit(mini_root, "cable/beta-south.json", lambda d: d.pop("name") and None)
     with pytest.raises(DataError, match=r"field 'name'.*\(and 0 more problems\)"):
         load_dataset(mini_root, strict=True)
+
+
+def test_owners_of_the_wrong_type_are_never_dropped_silently(mini_root):
+    def as_list(doc):
+        doc["owners"] = ["China Telecom", "Singtel"]
+        doc["suppliers"] = {"name": "HMN Tech"}
+
+    _edit(mini_root, "cable/beta-south.json", as_list)
+    ds = load_dataset(mini_root)
+    beta = ds.cables.set_index("id").loc["beta-south"]
+    assert beta.owners == ["China Telecom", "Singtel"] and beta.suppliers == []
+    kinds = {(w.field, w.kind) for w in ds.warnings}
+    assert {("owners", "bad-value"), ("suppliers", "bad-value")} <= kinds
+    assert any("used as a list of names" in w.message for w in ds.warnings)
+    with pytest.raises(DataError, match="owners.*used as a list of names.*1 more"):
+        load_dataset(mini_root, strict=True)
+
+
+def test_repeated_features_are_dropped_and_huge_geometry_refused(mini_root, monkeypatch):
+    from cablemap.dataset import read
+
+    def repeat(doc):
+        doc["features"] = doc["features"] * 500
+
+    _edit(mini_root, "cable/cable-geo.json", repeat)
+    ds = load_dataset(mini_root)
+    assert ds.counts["cables"] == 3
+    assert any("identical to a line already read" in w.message for w in ds.warnings)
+    monkeypatch.setattr(read, "MAX_POSITIONS", 10)
+    with pytest.raises(DataError, match="too large for the topology"):
+        load_dataset(mini_root)
+
+
+def test_a_local_source_is_bounded_like_a_download(mini_root, monkeypatch):
+    from cablemap.dataset import read
+
+    monkeypatch.setattr(read, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(DataError, match="over the 1,000-byte cap for one file"):
+        load_dataset(mini_root)

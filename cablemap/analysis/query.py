@@ -210,8 +210,11 @@ def trace_routes(
     start = network.places.resolve(origin)
     end = network.places.resolve(destination)
     _check_distinct(start, end)
-    cuts = resolve_cuts(
-        network, cut=(*avoid_cables, *cut), near=tuple(cut_near), regions=tuple(cut_in)
+    specs = ((*avoid_cables, *cut), tuple(cut_near), tuple(cut_in))
+    cuts = (
+        Cuts()
+        if not any(specs)
+        else resolve_cuts(network, cut=specs[0], near=specs[1], regions=specs[2])
     )
     kinds = _check_statuses(include_status)
     filters = RouteFilters(

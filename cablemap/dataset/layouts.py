@@ -85,6 +85,7 @@ def read_cable_detail(
         warnings.append(DataWarning("bad-value", file, record, "landing_points", "is not a list"))
         return None
     landing_ids, labels, tbd = _read_landings(doc["landing_points"], layout, file, record, warnings)
+    _check_text_fields(doc, file, record, warnings)
     if layout == "v3":
         rfs_year = parse_year(doc.get("rfs_year")) or parse_year(doc.get("rfs"))
         planned = parse_bool(doc.get("is_planned"))
@@ -94,8 +95,8 @@ def read_cable_detail(
     cable = CableRecord(
         id=cable_id,
         name=text_or_none(doc["name"]) or cable_id,
-        owners=split_names(doc.get("owners")),
-        suppliers=split_names(doc.get("suppliers")),
+        owners=_names(doc.get("owners")),
+        suppliers=_names(doc.get("suppliers")),
         rfs_year=rfs_year,
         planned=planned,
         length_km=parse_length_km(doc.get("length")),
@@ -104,6 +105,44 @@ def read_cable_detail(
         landing_ids=landing_ids,
     )
     return CableDetail(cable, labels, tbd)
+
+
+TEXT_FIELDS = ("name", "owners", "suppliers", "length", "rfs", "url", "notes")
+"""Fields the layouts give as text (``null`` allowed)."""
+
+
+def _check_text_fields(
+    doc: dict[str, Any], file: str, record: str, warnings: list[DataWarning]
+) -> None:
+    """Warn (an error with ``--strict``) for every text field of another type.
+
+    Owners or suppliers given as a JSON list of strings are still used (one name per
+    item); any other wrong type is dropped, never silently: the cable's flags depend on
+    its owners, so a reader must know when they could not be read.
+    """
+    for name in TEXT_FIELDS:
+        value = doc.get(name)
+        if value is None or isinstance(value, str):
+            continue
+        listed = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        used = listed and name in ("owners", "suppliers")
+        what = "used as a list of names" if used else "dropped"
+        warnings.append(
+            DataWarning(
+                "bad-value",
+                file,
+                record,
+                name,
+                f"is a JSON {type(value).__name__}, not text; {what}",
+            )
+        )
+
+
+def _names(value: Any) -> list[str]:
+    """Owner or supplier names from the layout's text, or from a list of strings."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [name for v in value for name in split_names(v)]
+    return split_names(value)
 
 
 def _read_landings(

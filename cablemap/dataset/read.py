@@ -54,16 +54,36 @@ FileGetter = Callable[[str], bytes | None]
 """Returns a file's bytes by its path relative to the root, or ``None`` if it is absent."""
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Largest single file read from a source (the same cap downloads have)."""
+MAX_SOURCE_BYTES = 1024 * 1024 * 1024
+"""Largest total read from one source directory (the same cap snapshots have)."""
+
+
 def directory_getter(root: Path) -> FileGetter:
-    """A :data:`FileGetter` reading files below a directory."""
+    """A :data:`FileGetter` reading files below a directory, within the size caps.
+
+    ``--data`` paths are read through this, so a local copy is bounded like a download:
+    :data:`MAX_FILE_BYTES` per file, :data:`MAX_SOURCE_BYTES` in all.
+    """
+    total = [0]
 
     def get(relpath: str) -> bytes | None:
+        path = root / relpath
         try:
-            return (root / relpath).read_bytes()
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise DataError(
+                    f"{path}: {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte cap for one file"
+                )
+            total[0] += size
+            if total[0] > MAX_SOURCE_BYTES:
+                raise DataError(f"{root}: over {MAX_SOURCE_BYTES:,} bytes read; not a cable source")
+            return path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise DataError(f"{root / relpath}: cannot read ({exc})") from exc
+            raise DataError(f"{path}: cannot read ({exc})") from exc
 
     return get
 
@@ -191,11 +211,27 @@ def _read_stations(
     return stations
 
 
+MAX_LINES = 50_000
+MAX_POSITIONS = 2_000_000
+"""Bounds on the drawn geometry (after identical lines are dropped). The open snapshot
+has 1,443 lines and about 120,000 positions; topology building grows faster than
+linearly, and a source far over these bounds would exhaust memory before finishing."""
+
+
 def _read_cable_lines(
     doc: Any, layout: Layout, warnings: list[DataWarning]
 ) -> dict[str, list[Coordinates]]:
+    """Every cable's drawn lines, identical repeats dropped, within the size bounds.
+
+    Raises
+    ------
+    DataError
+        More than :data:`MAX_LINES` lines or :data:`MAX_POSITIONS` positions.
+    """
     key = feature_id_key(layout)
     lines: dict[str, list[Coordinates]] = {}
+    seen: set[tuple[str, bytes]] = set()
+    repeats = positions = count = 0
     for position, feature in enumerate(_features(doc, CABLE_GEO)):
         props = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(props, dict) or props.get(key) is None:
@@ -208,8 +244,29 @@ def _read_cable_lines(
         drawn = read_lines(
             feature.get("geometry"), file=CABLE_GEO, record=record, warnings=warnings
         )
-        if drawn is not None:
-            lines.setdefault(cable_id, []).extend(drawn)
+        for line in drawn or ():
+            fingerprint = (cable_id, line.tobytes())
+            if fingerprint in seen:
+                repeats += 1
+                continue
+            seen.add(fingerprint)
+            lines.setdefault(cable_id, []).append(line)
+            count, positions = count + 1, positions + len(line)
+            if count > MAX_LINES or positions > MAX_POSITIONS:
+                raise DataError(
+                    f"{CABLE_GEO}: more than {MAX_LINES:,} distinct lines or {MAX_POSITIONS:,} "
+                    "positions; this source is too large for the topology (or not cable data)"
+                )
+    if repeats:
+        warnings.append(
+            DataWarning(
+                "duplicate-id",
+                CABLE_GEO,
+                f"{repeats} line(s)",
+                "geometry",
+                "identical to a line already read for the same cable; dropped",
+            )
+        )
     return lines
 
 

@@ -164,22 +164,6 @@ class Network:
         """The topology the network was built from (loaded on first use if persisted)."""
         return self.parts.get()[1]
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle the routing core only: not the dataset, topology or policy flags."""
-        state = dict(self.__dict__)
-        state.pop("parts", None)
-        state.pop("_flags", None)
-        state.pop("_memo", None)
-        state.pop("reverse_graph", None)  # cheap to rebuild
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Restore a pickled network; its dataset and topology must be re-attached."""
-        self.__dict__.update(state)
-        self.__dict__["parts"] = DataParts()
-        self.__dict__["_flags"] = {}
-        self.__dict__["_memo"] = {}
-
     def edges_touching(self, station_ids: frozenset[str]) -> frozenset[int]:
         """Every edge (any kind) at one of these stations or at one of its cable ports."""
         nodes = {n for n, s in enumerate(self.node_station) if s is not None and s in station_ids}

@@ -1,8 +1,9 @@
 """Build the network once per snapshot (and per version of the building code), then reload.
 
 The routing core of a built :class:`~cablemap.network.graph.Network` (graph, edges,
-stations, places, flow network; not the dataset tables or the topology) is pickled to a
-file stored beside the snapshot, named after a hash of the code that builds it. Loading
+stations, places, flow network; not the dataset tables or the topology) is written as
+plain JSON data (:mod:`cablemap.network.storage`) to a file stored beside the snapshot,
+named after a hash of the code that builds it. Loading
 it takes milliseconds and needs neither geopandas nor pandas; the tables are loaded only
 if a caller asks for them (policy flags, maps).
 
@@ -13,13 +14,15 @@ if a caller asks for them (policy flags, maps).
 - For ``--data PATH`` (no snapshot), the file lives in ``<cache>/networks/`` under a key
   made of the path and the size and modification time of its files.
 
-The pickle is the user's own cache, written and read by cablemap only.
+Reading the file runs no code: it holds only JSON values, checked field by field, so a
+forged or foreign file (a shared or restored cache) is rejected and rebuilt, never
+executed. The SHA-256 header detects damage, not forgery; the JSON format is what makes a
+forgery harmless.
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
 import sys
 from functools import cache
 from pathlib import Path
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING
 from cablemap import __version__
 from cablemap.config import Settings, settings_from_env
 from cablemap.dataset.locate import DataLocation, locate_data
+from cablemap.errors import UserError
 from cablemap.resources import geodata_dir
 
 if TYPE_CHECKING:
@@ -35,7 +39,7 @@ if TYPE_CHECKING:
     from cablemap.network.graph import Network
     from cablemap.network.tables import Topology
 
-MAGIC = b"cablemap-network 1 "
+MAGIC = b"cablemap-network 2 json "
 _PACKAGE = Path(__file__).resolve().parents[1]
 BUILD_PACKAGES = ("dataset", "sources", "network")
 """The packages whose code decides what a built network holds (every module in them)."""
@@ -45,14 +49,8 @@ BUILD_GEODATA = ("countries.toml", "areas.toml", "status.toml", "groups.toml", "
 
 @cache
 def code_hash() -> str:
-    """A short hash of the network-building code, the curated countries file and versions."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        countries = version("pycountry")  # its tables decide the ISO codes stored
-    except PackageNotFoundError:
-        countries = "?"
-    digest = hashlib.sha256(f"{__version__} {sys.version_info[:2]} {countries}".encode())
+    """A short hash of the network-building code, the curated files and pycountry's tables."""
+    digest = hashlib.sha256(f"{__version__} {sys.version_info[:2]} {_pycountry_tables()}".encode())
     for package in BUILD_PACKAGES:
         for module in sorted((_PACKAGE / package).rglob("*.py")):
             digest.update(module.relative_to(_PACKAGE).as_posix().encode())
@@ -65,9 +63,26 @@ def code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
+def _pycountry_tables() -> str:
+    """Names, sizes and times of pycountry's ISO tables (they decide the codes stored).
+
+    Found without importing pycountry (or importlib.metadata), which the route path
+    would otherwise pay 0.05-0.08 s for.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("pycountry")
+    if spec is None or spec.origin is None:
+        return "?"
+    tables = Path(spec.origin).parent / "databases"
+    return ";".join(
+        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(tables.glob("*"))
+    )
+
+
 def network_file(location: DataLocation, settings: Settings) -> Path:
     """Where the built network for this data and this code is stored."""
-    name = f"network-{code_hash()}.pickle"
+    name = f"network-{code_hash()}.json"
     if location.snapshot_dir is not None:
         return location.snapshot_dir.parent / name
     return settings.cache_dir / "networks" / f"direct-{_direct_key(location.direct)}-{name}"
@@ -111,13 +126,12 @@ def _read(target: Path) -> Network | None:
     header, _, payload = blob.partition(b"\n")
     if not header.startswith(MAGIC) or header[len(MAGIC) :] != _digest(payload):
         return None
-    try:
-        network = pickle.loads(payload)
-    except Exception:  # a damaged pickle can raise almost anything
-        return None
-    from cablemap.network.graph import Network
+    from cablemap.network.storage import StoredNetworkError, network_from_bytes
 
-    return network if isinstance(network, Network) else None
+    try:
+        return network_from_bytes(payload)  # plain data: reading it runs no code
+    except StoredNetworkError:
+        return None
 
 
 def _build_and_store(location: DataLocation, settings: Settings, target: Path) -> Network:
@@ -125,16 +139,21 @@ def _build_and_store(location: DataLocation, settings: Settings, target: Path) -
 
     dataset, topology = _load_parts(location, settings)
     network = build_network(dataset, topology=topology)
-    network.flow_network  # noqa: B018  (built now, so that it is stored with the rest)
-    payload = pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL)
+    from cablemap.network.storage import network_to_bytes
+
+    payload = network_to_bytes(network)  # builds the flow network too, stored with the rest
     try:
         from cablemap.files import write_atomically
 
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, MAGIC + _digest(payload) + b"\n" + payload)
         _remove_stale(target)
-    except OSError:
-        pass  # a read-only cache only costs speed next time
+    except (OSError, UserError) as exc:  # a read-only or full cache costs speed only
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        network._memo["store-error"] = (
+            f"note: the built network could not be stored in {target.parent} "
+            f"({reason[:200]}); it is kept in memory and rebuilt next time"
+        )
     return network
 
 
@@ -147,8 +166,10 @@ def _remove_stale(target: Path) -> None:
     for stale in target.parent.glob(target.name.replace(code_hash(), "*")):
         if stale != target:
             stale.unlink(missing_ok=True)
+    for legacy in target.parent.glob("*network-*.pickle"):  # the format before JSON
+        legacy.unlink(missing_ok=True)
     if target.name.startswith("direct-"):
-        others = sorted(target.parent.glob("direct-*.pickle"), key=lambda p: p.stat().st_mtime)
+        others = sorted(target.parent.glob("direct-*.json"), key=lambda p: p.stat().st_mtime)
         for old in others[:-KEEP_DIRECT]:
             if old != target:
                 old.unlink(missing_ok=True)
