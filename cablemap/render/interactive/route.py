@@ -255,7 +255,7 @@ def route_map(report: RouteReport, network: Network) -> folium.Map:
                 name=f"Direct cables ({len(direct)})",
                 only=direct,
                 colour=style.DIRECT_CABLE,
-                weight=style.CABLE_WEIGHT + 1.3,
+                weight=style.CABLE_WEIGHT + 0.6,
                 class_name=DIRECT_CLASS,
             )
         )
