@@ -178,7 +178,9 @@ def test_filters_apply(network):
     [
         (["Japan", "Atlantis"], UnknownPlaceError, "unknown country"),
         (["Japan", "Switzerland"], NoLandingStationError, "no landing station"),
-        (["Japan", "chikura-japan"], UserError, "is a landing station"),
+        (["Japan", "chikura-japan"], UserError, "is not a country"),
+        (["Japan", "Marseille"], UserError, "is not a country"),
+        (["Japan", "US-HI"], UserError, "is not a country"),
         (["Japan", "JPN"], UserError, "at least two countries"),
     ],
 )
@@ -263,3 +265,8 @@ def test_heatmap_of_a_matrix_read_back(network, tmp_path):
         matrix_heatmap(back, "disjoint_routes")
     with pytest.raises(UserError, match="heatmap value"):
         matrix_heatmap(back, "speed")
+
+
+def test_a_group_stands_for_its_member_countries(network):
+    frame = compute_matrix(network, countries=["Five Eyes", "JP"])
+    assert set(frame.from_iso2) == {"US", "GB", "CA", "AU", "NZ", "JP"}

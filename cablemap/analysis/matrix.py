@@ -162,12 +162,19 @@ def _country_codes(network: Network, countries: Iterable[str] | None) -> list[st
         codes = []
         for text in countries:
             place = network.places.resolve(text)
-            if place.station is not None:
+            if (
+                place.station is not None
+                or place.subdivision is not None
+                or (place.group is not None and place.group.startswith("city:"))
+            ):
                 raise UserError(
-                    f"{text!r} is a landing station; the matrix is between countries "
-                    f"(use {place.iso2} for {place.name})"
+                    f"{text!r} is not a country; the matrix is between countries "
+                    f"(use {place.iso2} for {place.name}, or a group such as EU)"
                 )
-            codes.append(place.iso2)
+            if place.group is not None:  # a named group: each member with stations
+                codes.extend(sorted(place.countries))
+            else:
+                codes.append(place.iso2)
         codes = list(dict.fromkeys(codes))
     if len(codes) < 2:
         raise UserError("the matrix needs at least two countries with landing stations")
