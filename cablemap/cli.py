@@ -522,15 +522,14 @@ def risk_map(
     from cablemap.analysis.cuts import resolve_cuts
 
     network = _load_network(ctx)
-    iso2 = network.places.resolve(country).iso2 if country is not None else None
     flags = policy_flags(network, load_policy(policy))
     cuts = resolve_cuts(network, cut=cut, near=cut_near, regions=cut_in)
-    drawn = interactive.risk_map(network, flags, country=iso2, cuts=cuts)
+    drawn = interactive.risk_map(network, flags, country=country, cuts=cuts)
     _write_map(drawn, output, self_contained, embed)
     if image_path is not None:
         from cablemap.render import static
 
-        static.save_figure(static.risk_figure(network, flags, country=iso2), image_path)
+        static.save_figure(static.risk_figure(network, flags, country=country), image_path)
         click.echo(f"wrote {image_path}", err=True)
 
 
@@ -677,9 +676,9 @@ def stations(ctx: Context, country: str | None, risky: bool, policy: str | None,
         raise UserError("--risky needs --policy (risky under which policy?)")
     network = _load_network(ctx)
     dataset = network.dataset
-    iso2 = network.places.resolve(country).iso2 if country is not None else None
+    within = set(network.places.resolve(country).station_ids) if country is not None else None
     flags = policy_flags(network, load_policy(policy)) if policy is not None else None
-    rows = station_exposure(dataset, flags, country=iso2)
+    rows = [r for r in station_exposure(dataset, flags) if within is None or r.id in within]
     if risky:
         rows = [row for row in rows if row.risky]
     click.echo(

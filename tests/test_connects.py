@@ -262,3 +262,17 @@ def _walk(element):
     yield element
     for child in element._children.values():
         yield from _walk(child)
+
+
+def test_stations_and_maps_take_any_place(open_root, isolated_cache):
+    """--country on stations and map accepts a group or a city, not only a country."""
+    common = [sys.executable, "-m", "cablemap", "--data", str(open_root)]
+    eu = subprocess.run(
+        [*common, "stations", "--country", "EU", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert eu.returncode == 0, eu.stderr
+    countries = {row["country"] for row in json.loads(eu.stdout)["stations"]}
+    assert {"FR", "DE", "IT"} <= countries and "GB" not in countries

@@ -68,9 +68,11 @@ def risk_figure(network: Network, flags: PolicyFlags, *, country: str | None = N
     from cablemap.policy.stations import station_exposure
 
     place = network.places.resolve(country) if country is not None else None
-    iso2 = place.iso2 if place is not None else None
-    segments = _risk_segments(network, iso2)
-    exposures = station_exposure(network.dataset, flags, country=iso2)
+    within = frozenset(place.station_ids) if place is not None else None
+    segments = _risk_segments(network, within)
+    exposures = [
+        e for e in station_exposure(network.dataset, flags) if within is None or e.id in within
+    ]
     geometries = np.asarray(segments.geometry.values, dtype=object)
     lons = np.array([s.lon for s in exposures])
     centre = central_longitude(lons) if place is not None else world_centre(geometries)
@@ -94,24 +96,18 @@ def risk_figure(network: Network, flags: PolicyFlags, *, country: str | None = N
             draw_graticule(ax)
             add_legend(ax, _risk_handles(), quietest_corner(ax, xs, ys))
             _label_exposed(fig, ax, exposures, xs, ys)
-        draw_basemap(ax, centre, highlight=iso2)
+        draw_basemap(ax, centre, highlight=place.iso2 if place is not None else None)
         _draw_flag_lines(ax, geometries, flagged, centre)
         decorate(fig, title, subtitle, data_note(network))
     return fig
 
 
-def _risk_segments(network: Network, iso2: str | None) -> Any:
-    """The topology's segments: all, or those of the cables landing in ``iso2``."""
+def _risk_segments(network: Network, within: frozenset[str] | None) -> Any:
+    """The topology's segments: all, or those of the cables landing at these stations."""
     segments = network.topology.segments
-    if iso2 is None:
+    if within is None:
         return segments
-    landings = network.dataset.landings
-    country_of = {sid: s.iso2 for sid, s in network.stations.items()}
-    cables = {
-        c
-        for c, s in zip(landings["cable_id"], landings["station_id"], strict=True)
-        if country_of.get(s) == iso2
-    }
+    cables = {c for s in within for c in network.station_cables.get(s, ())}
     return segments[segments["cable_id"].isin(cables)]
 
 
