@@ -88,3 +88,21 @@ def test_modelled_round_trips_hold_on_measurements_not_used_to_fit(network):
     ratios = _ratios(network, "check")
     assert len(ratios) >= 20
     assert 0.85 <= statistics.median(ratios) <= 1.15
+
+
+LENGTHS = tomllib.loads(
+    (Path(__file__).parent / "real_world" / "cable_lengths.toml").read_text(encoding="utf-8")
+)["cable"]
+
+
+def test_calibrated_lengths_match_published_ones_better_than_the_drawing(network):
+    """Operators' published lengths (tests/real_world/cable_lengths.toml, with sources)."""
+    rebuilt = network.topology.segments.groupby("cable_id")["length_km"].sum()
+    network_error, drawn_error = [], []
+    for entry in LENGTHS:
+        published = entry["km"]
+        network_error.append(abs(_cable_km(network, entry["id"]) / published - 1))
+        drawn_error.append(abs(rebuilt[entry["id"]] / published - 1))
+    assert statistics.median(network_error) < 0.01  # within 1% at the median
+    assert max(network_error) < 0.10
+    assert statistics.median(network_error) < statistics.median(drawn_error)
