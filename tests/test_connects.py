@@ -276,3 +276,42 @@ def test_stations_and_maps_take_any_place(open_root, isolated_cache):
     assert eu.returncode == 0, eu.stderr
     countries = {row["country"] for row in json.loads(eu.stdout)["stations"]}
     assert {"FR", "DE", "IT"} <= countries and "GB" not in countries
+
+
+def test_direct_cables_respect_segment_and_region_cuts(network):
+    assert trace_routes(network, "FR", "IN", cut_in=["red-sea"]).direct_cables == ()
+    jupiter = [s for s in network.segment_ids if s.startswith("jupiter:")]
+    cut = trace_routes(network, "PH", "US", cut=jupiter)
+    assert "jupiter" not in {c.id for c in cut.direct_cables}
+    one = trace_routes(network, "PH", "US", cut=[jupiter[0]])  # a far leg: still direct?
+    assert {c.id for c in one.direct_cables} <= {
+        c.id for c in trace_routes(network, "PH", "US").direct_cables
+    }
+
+
+def test_abbreviations_inside_names_and_segments_by_name(network):
+    assert trace_routes(network, "PH", "US", cut=["AAG"]).cuts.cables == {
+        "asia-america-gateway-aag-cable-system"
+    }
+    assert trace_routes(network, "PH", "US", cut=["SEA-US:1"]).cuts.as_list()[0]["segments"] == [
+        "sea-us:1"
+    ]
+
+
+def test_resilience_between_parts_of_one_country_counts_cables(network):
+    shetland = trace_routes(network, "Shetland", "Orkney", resilience=True).resilience
+    assert shetland.disjoint_routes == 1 and shetland.critical_cables == ("shefa-2",)
+    hawaii = trace_routes(network, "Hawaii", "Alaska", resilience=True).resilience
+    assert 0 < hawaii.disjoint_routes < 20
+
+
+def test_occupied_territory_station_is_no_waypoint(network):
+    """Ukraine's only station in the data is Kerch (occupied Crimea, status overlay)."""
+    with pytest.raises(NoRouteError):
+        trace_routes(network, "UA", "RU")
+
+
+def test_city_with_its_state_and_no_home_nations(network):
+    assert network.places.resolve("Makaha, HI").station == "makaha-hi-united-states"
+    with pytest.raises(UnknownPlaceError):
+        network.places.resolve("Scotland")

@@ -114,14 +114,16 @@ def _cable_or_segment(network: Network, spec: str) -> Cut:
     if not text:
         raise UserError("--cut: empty value; give a cable id, name or CABLE:SEGMENT")
     if re.fullmatch(r".+:\d+", text) and text not in network.cables:
-        if text not in set(network.segment_ids):
-            cable = text.rsplit(":", 1)[0]
+        name, number = text.rsplit(":", 1)
+        segment = f"{resolve_cable(network, name)}:{number}"
+        if segment not in set(network.segment_ids):
+            cable = segment.rsplit(":", 1)[0]
             known = [s for s in network.segment_ids if s.startswith(cable + ":")]
             hint = (
                 f"its segments are {known[0]} to {known[-1]}" if known else "see `cablemap cable`"
             )
             raise UserError(f"--cut: no segment {text[:80]!r}; {hint}")
-        return Cut(text, "segment", segments=(text,))
+        return Cut(text, "segment", segments=(segment,))
     return Cut(text, "cable", cables=(resolve_cable(network, text),))
 
 

@@ -50,8 +50,12 @@ def direct_cables(
     destination: Place,
     excluded: frozenset[str],
     flags: PolicyFlags | None = None,
+    cut_edges: frozenset[int] = frozenset(),
 ) -> list[DirectCable]:
-    """Every cable not ``excluded`` that lands at a station of each place.
+    """Every cable not ``excluded`` that joins a station of each place.
+
+    A cable with cut segments (``cut_edges``) counts only if its remaining segments
+    still join a station of the first place to one of the second.
 
     Parameters
     ----------
@@ -63,6 +67,8 @@ def direct_cables(
         Cables out of service, avoided or cut whole.
     flags
         A policy's flags, attached to each cable (owner, supplier and landing flags).
+    cut_edges
+        Graph edges removed by the question's cuts.
 
     Returns
     -------
@@ -75,6 +81,9 @@ def direct_cables(
     found = []
     for cable_id in sorted(at_origin.keys() & at_destination.keys()):
         if cable_id in excluded:
+            continue
+        ends = at_origin[cable_id], at_destination[cable_id]
+        if cut_edges and not _still_joins(network, cable_id, *ends, cut_edges):
             continue
         cable = network.cables[cable_id]
         found.append(
@@ -103,3 +112,32 @@ def _landing(network: Network, stations: tuple[str, ...]) -> dict[str, list[str]
                 cached.setdefault(cable_id, []).append(station)
         network._memo[key] = cached
     return cached  # type: ignore[no-any-return]
+
+
+def _still_joins(
+    network: Network,
+    cable_id: str,
+    starts: list[str],
+    ends: list[str],
+    cut_edges: frozenset[int],
+) -> bool:
+    """Whether the cable's uncut segments join a start station to an end station."""
+    graph = network.graph
+    edges = [e for e in network.cable_edges[network.cable_position[cable_id]] if e not in cut_edges]
+    neighbours: dict[int, list[int]] = {}
+    for edge in edges:
+        u, v = graph.get_edge_endpoints_by_index(edge)
+        neighbours.setdefault(u, []).append(v)
+    index = network.node_index
+    frontier = [index[f"{s}@{cable_id}"] for s in starts if f"{s}@{cable_id}" in index]
+    targets = {index[f"{s}@{cable_id}"] for s in ends if f"{s}@{cable_id}" in index}
+    seen = set(frontier)
+    while frontier:
+        node = frontier.pop()
+        if node in targets:
+            return True
+        for nxt in neighbours.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False

@@ -22,22 +22,22 @@ def _key(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.casefold())
 
 
-def _abbreviation(name: str) -> str | None:
-    match = re.search(r"\(([^()]+)\)\s*$", name)
-    return match.group(1) if match else None
+def _abbreviations(name: str) -> list[str]:
+    """Every parenthesised part of a name: "Asia-America Gateway (AAG) Cable System"."""
+    return re.findall(r"\(([^()]+)\)", name)
 
 
 def cable_names(network: Network) -> dict[str, set[str]]:
     """Normalised key -> ids of the cables it names.
 
-    Each cable is named by its id, its display name, the name without its abbreviation,
-    and the abbreviation in parentheses at the end of its name.
+    Each cable is named by its id, its display name, the name without its parenthesised
+    parts, and each parenthesised part ("AAG" of "Asia-America Gateway (AAG) Cable
+    System").
     """
     names: dict[str, set[str]] = {}
     for cable in network.cables.values():
-        short = _abbreviation(cable.name)
-        bare = re.sub(r"\s*\([^()]+\)\s*$", "", cable.name)
-        for text in filter(None, (cable.id, cable.name, bare, short)):
+        bare = re.sub(r"\s*\([^()]+\)", "", cable.name)
+        for text in filter(None, (cable.id, cable.name, bare, *_abbreviations(cable.name))):
             names.setdefault(_key(text), set()).add(cable.id)
     return names
 

@@ -252,7 +252,7 @@ def trace_routes(
         best if avoid_flagged else None,
         clean_outcome,
         clean_route,
-        tuple(direct_cables(network, start, end, excluded, flags)),
+        tuple(direct_cables(network, start, end, excluded, flags, cuts.edges)),
         cuts,
         network=network,
     )
@@ -353,7 +353,7 @@ def _no_route_message(start: Place, end: Place, as_of: int | None, cuts: Cuts) -
     cut = f" with {len(cuts.cuts)} cut(s)" if cuts.cuts else ""
     return (
         f"no route from {start.name} to {end.name} with the cables in service{when}{cut}; "
-        "try --include-planned, a later --as-of, fewer cuts or --terrestrial borders"
+        "try --include-planned, a later --as-of or fewer cuts"
     )
 
 

@@ -134,6 +134,7 @@ def analyse_resilience(
     source = _flow_node(flow, origin)
     target = _flow_node(flow, destination, sink=True)
     capacity = flow_capacity(flow, excluded, excluded_stations, borders)
+    _apart_from_mainland(flow, capacity, origin, destination)
     graph = flow_graph(flow, capacity)
     tails, heads, _ = flow.numpy()
     result = maximum_flow(graph, source, target)
@@ -204,3 +205,22 @@ def _min_cut(
         if capacity[edge] > 0 and reachable[tails[edge]] and not reachable[heads[edge]]
     }
     return tuple(sorted(cut))
+
+
+def _apart_from_mainland(flow: FlowNetwork, capacity: np.ndarray, *places: Place) -> None:
+    """Cut a subdivision end's stations off their country's hub (in ``capacity``).
+
+    The hub stands for backhaul that never fails; a subdivision cablemap names (Hawaii,
+    Shetland, Kaliningrad) is non-contiguous, so its stations reach the rest of the
+    country only by cable. Without this, Hawaii - Alaska would count the hub as a link.
+    """
+    import numpy as np
+
+    tails, heads, _ = flow.numpy()
+    for place in places:
+        if place.subdivision is None or place.iso2 not in flow.hub_node:
+            continue
+        hub = flow.hub_node[place.iso2]
+        nodes = [flow.station_node[s] for s in place.station_ids if s in flow.station_node]
+        apart = (np.isin(tails, nodes) & (heads == hub)) | ((tails == hub) & np.isin(heads, nodes))
+        capacity[apart] = 0

@@ -238,7 +238,11 @@ class Network:
             if any(cable not in excluded_cables for cable in cables)
         }
         served = {self.stations[s].iso2 for s in usable}
-        usable |= {s for s, info in self.stations.items() if info.iso2 not in served}
+        usable |= {
+            s
+            for s, info in self.stations.items()
+            if info.iso2 not in served and self._legitimate(s)
+        }
         blocked = frozenset(
             edge
             for edge, kind, a, b in self.terrestrial_edges
@@ -246,6 +250,19 @@ class Network:
         )
         self._memo[key] = (excluded_cables, blocked)
         return blocked
+
+    def _legitimate(self, station: str) -> bool:
+        """Whether a station serves a cable that is not military, non-commercial or occupied.
+
+        A station whose cables are all military, non-commercial or built for an occupied
+        territory (Kerch, in occupied Crimea; the Guantanamo base) is no terrestrial
+        waypoint even when its country has no other. A station whose cables are merely
+        retired or not yet built (Taipa, Macau, on the retired SEA-ME-WE 3) still is.
+        """
+        illegitimate = ("military", "non-commercial", "occupied-territory")
+        return any(
+            self.cables[c].status not in illegitimate for c in self.station_cables.get(station, ())
+        )
 
     def weights(
         self,

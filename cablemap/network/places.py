@@ -135,6 +135,8 @@ class PlaceIndex:
 
     def _city(self, query: str) -> Place:
         city, _, country_text = query.rpartition(",") if "," in query else (query, "", "")
+        if query.casefold() in self.stations_by_city:  # "Makaha, HI": a city with its state
+            city, country_text = query, ""
         matches = self.stations_by_city.get(city.strip().casefold(), ())
         if country_text.strip():
             wanted = self._country_code(country_text.strip())

@@ -157,6 +157,17 @@ def _summary(parts: ReportParts) -> list[str]:
                 + ", ".join(parts.network.cables[c].name for c in route.cables)
                 + f"; detour +{info['detour_km']:,.0f} km, +{info['detour_ms']:.1f} ms"
             )
+    if main.cuts.cuts:
+        lines.append(
+            "Cuts: "
+            + "; ".join(
+                f"{cut.kind} {cut.spec} ("
+                + (", ".join(cut.cables) if cut.cables else f"{len(cut.segments)} segments")
+                + ")"
+                for cut in main.cuts.cuts
+            )
+            + " (routes and direct cables avoid them; resilience counts whole-cable cuts only)"
+        )
     if main.resilience is not None:
         outcome = main.resilience
         lines.append(
