@@ -776,6 +776,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("cablemap: interrupted; nothing was changed", err=True)
+        _exit_now_if_downloads_linger(INTERRUPTED_EXIT_CODE)
         sys.exit(INTERRUPTED_EXIT_CODE)
     except Exception as exc:  # a bug: one line, with a way to get the details
         if os.environ.get("CABLEMAP_DEBUG"):
@@ -787,3 +788,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         sys.exit(1)
     sys.exit(0)
+
+
+def _exit_now_if_downloads_linger(code: int) -> None:
+    """End the process at once if download threads are still running.
+
+    Cleanup (the staging directory, the current snapshot left as it was) has already
+    happened on the way out; a normal exit would wait for each worker thread's request to
+    end (up to the timeout), so Ctrl-C would take that long.
+    """
+    import threading
+
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if any(t.is_alive() and not t.daemon for t in others):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

@@ -13,7 +13,7 @@ from cablemap import __version__
 from cablemap.config import Settings, settings_from_env
 from cablemap.dataset.read import directory_getter, parse_json, read_root
 from cablemap.dataset.records import DataWarning, RawData
-from cablemap.errors import DataError, UserError
+from cablemap.errors import DataError, UserError, clip
 from cablemap.snapshot import SnapshotInfo, SnapshotStore
 from cablemap.sources import Source, open_reader, resolve_source
 from cablemap.sources.files import FileData
@@ -109,7 +109,7 @@ def import_snapshot(path: str | Path, *, settings: Settings | None = None) -> Fe
     text = str(path)
     if "://" in text or not Path(text).expanduser().exists():
         raise UserError(
-            f"import {text!r}: not an existing directory or archive; to download, "
+            f"import {clip(text)}: not an existing directory or archive; to download, "
             "use `cablemap data fetch --source URL`"
         )
     return fetch_snapshot(text, settings=settings)
