@@ -78,14 +78,7 @@ def fetch_snapshot(
             files, revalidated = _copy_files(reader, staging / "files", settings, on_file)
             raw = read_root(directory_getter(staging / "files"))
             content = _content_sha256(files)
-            existing = store.find_content(content)
-            if existing is not None:
-                info, changed = store.use(existing.id), False
-            else:
-                info, changed = (
-                    store.commit(staging, _manifest(resolved, raw, files, content)),
-                    True,
-                )
+            info, changed = _commit_or_reuse(store, staging, content, resolved, raw, files)
     finally:
         reader.close()
     return FetchResult(
@@ -96,6 +89,27 @@ def fetch_snapshot(
         downloaded=len(files) - revalidated,
         revalidated=revalidated,
     )
+
+
+def _commit_or_reuse(
+    store: SnapshotStore,
+    staging: Path,
+    content: str,
+    source: Source,
+    raw: RawData,
+    files: dict[str, dict[str, Any]],
+) -> tuple[SnapshotInfo, bool]:
+    """Reuse an intact stored snapshot of the same content, else commit the staged one.
+
+    A stored copy of the same content that fails verification is replaced, so that a
+    re-fetch or re-import repairs a damaged snapshot instead of keeping it.
+    """
+    existing = store.find_content(content)
+    if existing is not None:
+        if not store.verify(existing):
+            return store.use(existing.id), False
+        store.replace_damaged(existing)
+    return store.commit(staging, _manifest(source, raw, files, content)), True
 
 
 def import_snapshot(path: str | Path, *, settings: Settings | None = None) -> FetchResult:
