@@ -78,7 +78,8 @@ def fetch_snapshot(
             files, revalidated = _copy_files(reader, staging / "files", settings, on_file)
             raw = read_root(directory_getter(staging / "files"))
             content = _content_sha256(files)
-            info, changed = _commit_or_reuse(store, staging, content, resolved, raw, files)
+            with store.lock_or_fail():  # one writer at a time: a twin waits, then reuses
+                info, changed = _commit_or_reuse(store, staging, content, resolved, raw, files)
     finally:
         reader.close()
     return FetchResult(

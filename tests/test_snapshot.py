@@ -153,3 +153,32 @@ def test_damaged_current_pointer_falls_back_to_the_newest(fast_settings, mini_ro
     info = import_snapshot(mini_root, settings=fast_settings).snapshot
     store.current_file.write_bytes(b"\xff\xfe\x00garbage")
     assert store.current().id == info.id
+
+
+def test_concurrent_imports_of_the_same_content_do_not_collide(fast_settings, mini_root):
+    """Issue 11 item 13: both stage at once; the lock makes the second reuse the first."""
+    import threading
+
+    from cablemap.fetch import fetch_snapshot
+
+    barrier = threading.Barrier(2, timeout=30)
+    results, errors = [], []
+
+    def staged(relpath):
+        if relpath == "cable/gamma-strait.json":  # the last file: both have staged all
+            barrier.wait()
+
+    def run():
+        try:
+            results.append(fetch_snapshot(str(mini_root), settings=fast_settings, on_file=staged))
+        except Exception as exc:  # collected, asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(r.changed for r in results) == [False, True]
+    assert len(SnapshotStore(fast_settings.cache_dir).list()) == 1
