@@ -225,9 +225,10 @@ class SnapshotStore:
         CacheError
             Naming the first damaged file and what to do.
         """
+        root = str(info.files_dir)  # plain os.stat: a fifth of pathlib's cost per file
         for relpath, entry in info.manifest["files"].items():
             try:
-                size = (info.files_dir / relpath).stat().st_size
+                size = os.stat(f"{root}/{relpath}").st_size
             except OSError:
                 size = -1
             if size != entry.get("bytes", size):
