@@ -122,7 +122,11 @@ def import_snapshot(path: str | Path, *, settings: Settings | None = None) -> Fe
         If ``path`` is a URL or a source name rather than a local path.
     """
     text = str(path)
-    if "://" in text or not Path(text).expanduser().exists():
+    try:
+        exists = "://" not in text and Path(text).expanduser().exists()
+    except OSError as exc:  # ENAMETOOLONG, EACCES on a parent
+        raise UserError(f"import {clip(text)}: cannot use this path ({exc.strerror})") from exc
+    if not exists:
         raise UserError(
             f"import {clip(text)}: not an existing directory or archive; to download, "
             "use `cablemap data fetch --source URL`"

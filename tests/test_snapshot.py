@@ -182,3 +182,10 @@ def test_concurrent_imports_of_the_same_content_do_not_collide(fast_settings, mi
     assert errors == []
     assert sorted(r.changed for r in results) == [False, True]
     assert len(SnapshotStore(fast_settings.cache_dir).list()) == 1
+
+
+def test_import_of_an_overlong_path_is_one_user_error(fast_settings):
+    """Issue 11 items 10 and 16: ENAMETOOLONG is a user error, the path echoed cut short."""
+    with pytest.raises(UserError, match="cannot use this path") as caught:
+        import_snapshot("/" + "d" * 5000, settings=fast_settings)
+    assert len(str(caught.value)) < 400 and "(5001 characters)" in str(caught.value)
