@@ -222,11 +222,11 @@ def data_list(ctx: Context, fmt: str) -> None:
     from cablemap.snapshot import SnapshotStore
 
     store = SnapshotStore(ctx.settings().cache_dir)
-    current = store.current()
+    current = store.current_id()
     rows = [
         {
             "id": info.id,
-            "current": current is not None and info.id == current.id,
+            "current": info.id == current,
             "fetched_at": info.fetched_at,
             "layout": info.manifest["layout"],
             "source": info.manifest["source"]["name"] or info.manifest["source"]["location"],
@@ -234,9 +234,10 @@ def data_list(ctx: Context, fmt: str) -> None:
         }
         for info in store.list()
     ]
+    damaged = [{"id": d.id, "damaged": d.reason} for d in store.damaged()]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-    elif not rows:
+        click.echo(json.dumps(rows + damaged, indent=2))
+    elif not rows and not damaged:
         click.echo("no snapshots yet: run `cablemap data fetch` or `cablemap data import PATH`")
     else:
         for row in rows:
@@ -245,6 +246,49 @@ def data_list(ctx: Context, fmt: str) -> None:
                 f"{mark} {row['id']}  {row['fetched_at']}  {row['layout']}  "
                 f"{row['cables']} cables  {row['landing_points']} landing points  {row['source']}"
             )
+        for bad in damaged:
+            click.echo(f"! {bad['id']}  damaged: {bad['damaged']}")
+
+
+@data.command("verify")
+@click.argument("snapshot_id", required=False)
+@pass_context
+def data_verify(ctx: Context, snapshot_id: str | None) -> None:
+    """Re-hash every file of SNAPSHOT_ID (default: all) against its manifest.
+
+    Prints one line per problem and exits 3 if any snapshot is damaged.
+    """
+    from cablemap.errors import DataError
+    from cablemap.snapshot import SnapshotStore
+
+    store = SnapshotStore(ctx.settings().cache_dir)
+    if snapshot_id is not None:
+        infos = [store.get(snapshot_id)]
+        problems: list[str] = []
+    else:
+        infos = store.list()
+        problems = [f"{d.id}: {d.reason}" for d in store.damaged()]
+    for info in infos:
+        problems += store.verify(info)
+    for line in problems:
+        click.echo(line)
+    if problems:
+        raise DataError(
+            f"{len(problems)} problems; fetch or import the source again to repair a snapshot, "
+            "or `cablemap data remove ID`"
+        )
+    click.echo(f"{len(infos)} snapshots intact")
+
+
+@data.command("remove")
+@click.argument("snapshot_id")
+@pass_context
+def data_remove(ctx: Context, snapshot_id: str) -> None:
+    """Delete the stored snapshot SNAPSHOT_ID (not the current one)."""
+    from cablemap.snapshot import SnapshotStore
+
+    SnapshotStore(ctx.settings().cache_dir).remove(snapshot_id)
+    click.echo(f"removed snapshot {snapshot_id}")
 
 
 @data.command("info")
@@ -778,6 +822,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("cablemap: interrupted; nothing was changed", err=True)
+        _exit_now_if_downloads_linger(INTERRUPTED_EXIT_CODE)
         sys.exit(INTERRUPTED_EXIT_CODE)
     except Exception as exc:  # a bug: one line, with a way to get the details
         if os.environ.get("CABLEMAP_DEBUG"):
@@ -789,3 +834,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         sys.exit(1)
     sys.exit(0)
+
+
+def _exit_now_if_downloads_linger(code: int) -> None:
+    """End the process at once if download threads are still running.
+
+    Cleanup (the staging directory, the current snapshot left as it was) has already
+    happened on the way out; a normal exit would wait for each worker thread's request to
+    end (up to the timeout), so Ctrl-C would take that long.
+    """
+    import threading
+
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if any(t.is_alive() and not t.daemon for t in others):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

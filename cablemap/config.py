@@ -10,6 +10,7 @@ Environment variables
 ``CABLEMAP_CACHE_DIR``  where snapshots are stored (default: the user cache directory).
 ``CABLEMAP_DATA``       a directory or archive in the v3/v2 layout to load directly.
 ``CABLEMAP_SOURCE``     the default source for ``data fetch`` (a name, URL or path).
+``CABLEMAP_FETCH_DEADLINE``  the total deadline of one fetch, in seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cablemap.errors import UserError
+from cablemap.errors import UserError, clip
 
 DEFAULT_SOURCE = "open"
 
@@ -43,6 +44,9 @@ class Settings:
         Default source for fetching: a source name, an ``https://`` root or a path.
     timeout_s
         Connect/read timeout of one HTTP request, in seconds.
+    deadline_s
+        Total time one fetch may take, retries and every file included, in seconds; a
+        server that sends slowly but steadily cannot keep a fetch alive past it.
     concurrency
         How many files are downloaded at once.
     retries
@@ -63,6 +67,7 @@ class Settings:
     data_path: Path | None = None
     source: str = DEFAULT_SOURCE
     timeout_s: float = 30.0
+    deadline_s: float = 900.0
     concurrency: int = 8
     retries: int = 4
     backoff_s: float = 0.5
@@ -74,6 +79,7 @@ class Settings:
     def __post_init__(self) -> None:
         checks = {
             "timeout_s": self.timeout_s > 0,
+            "deadline_s": self.deadline_s > 0,
             "concurrency": 1 <= self.concurrency <= 64,
             "retries": 0 <= self.retries <= 20,
             "backoff_s": self.backoff_s >= 0,
@@ -111,6 +117,13 @@ def settings_from_env(**overrides: object) -> Settings:
         values["data_path"] = Path(data).expanduser()
     if source := os.environ.get("CABLEMAP_SOURCE"):
         values["source"] = source
+    if deadline := os.environ.get("CABLEMAP_FETCH_DEADLINE"):
+        try:
+            values["deadline_s"] = float(deadline)
+        except ValueError:
+            raise UserError(
+                f"CABLEMAP_FETCH_DEADLINE={clip(deadline)} is not a number of seconds"
+            ) from None
     values.update({k: v for k, v in overrides.items() if v is not None})
     for key in ("cache_dir", "data_path"):
         if isinstance(values.get(key), str):

@@ -63,5 +63,35 @@ class NoRouteError(CablemapError):
     exit_code = 9
 
 
+MAX_ECHO = 200
+"""Longest user argument an error line repeats; longer ones are cut with an ellipsis."""
+
+
+def clip(value: object, limit: int = MAX_ECHO) -> str:
+    """Quote a user-given value for an error line, cut to ``limit`` characters.
+
+    Parameters
+    ----------
+    value
+        What the user typed (a path, URL, id, name).
+    limit
+        Longest text kept from it.
+
+    Returns
+    -------
+    str
+        ``repr`` of the value, or of its first ``limit`` characters followed by ``...``.
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + f"... ({len(text)} characters)"
+
+
+def shorten(text: str, limit: int = MAX_ECHO) -> str:
+    """``text`` cut to ``limit`` characters (with ``...``), unquoted, for URLs in errors."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 INTERRUPTED_EXIT_CODE = 130
 """Exit status after Ctrl-C, the shell convention (128 + SIGINT)."""

@@ -13,7 +13,7 @@ from cablemap import __version__
 from cablemap.config import Settings, settings_from_env
 from cablemap.dataset.read import directory_getter, parse_json, read_root
 from cablemap.dataset.records import DataWarning, RawData
-from cablemap.errors import DataError, UserError
+from cablemap.errors import DataError, UserError, clip
 from cablemap.snapshot import SnapshotInfo, SnapshotStore
 from cablemap.sources import Source, open_reader, resolve_source
 from cablemap.sources.files import FileData
@@ -78,14 +78,8 @@ def fetch_snapshot(
             files, revalidated = _copy_files(reader, staging / "files", settings, on_file)
             raw = read_root(directory_getter(staging / "files"))
             content = _content_sha256(files)
-            existing = store.find_content(content)
-            if existing is not None:
-                info, changed = store.use(existing.id), False
-            else:
-                info, changed = (
-                    store.commit(staging, _manifest(resolved, raw, files, content)),
-                    True,
-                )
+            with store.lock_or_fail():  # one writer at a time: a twin waits, then reuses
+                info, changed = _commit_or_reuse(store, staging, content, resolved, raw, files)
     finally:
         reader.close()
     return FetchResult(
@@ -98,6 +92,27 @@ def fetch_snapshot(
     )
 
 
+def _commit_or_reuse(
+    store: SnapshotStore,
+    staging: Path,
+    content: str,
+    source: Source,
+    raw: RawData,
+    files: dict[str, dict[str, Any]],
+) -> tuple[SnapshotInfo, bool]:
+    """Reuse an intact stored snapshot of the same content, else commit the staged one.
+
+    A stored copy of the same content that fails verification is replaced, so that a
+    re-fetch or re-import repairs a damaged snapshot instead of keeping it.
+    """
+    existing = store.find_content(content)
+    if existing is not None:
+        if not store.verify(existing):
+            return store.use(existing.id), False
+        store.replace_damaged(existing)
+    return store.commit(staging, _manifest(source, raw, files, content)), True
+
+
 def import_snapshot(path: str | Path, *, settings: Settings | None = None) -> FetchResult:
     """Store a local directory or archive as a new snapshot (no network).
 
@@ -107,9 +122,13 @@ def import_snapshot(path: str | Path, *, settings: Settings | None = None) -> Fe
         If ``path`` is a URL or a source name rather than a local path.
     """
     text = str(path)
-    if "://" in text or not Path(text).expanduser().exists():
+    try:
+        exists = "://" not in text and Path(text).expanduser().exists()
+    except OSError as exc:  # ENAMETOOLONG, EACCES on a parent
+        raise UserError(f"import {clip(text)}: cannot use this path ({exc.strerror})") from exc
+    if not exists:
         raise UserError(
-            f"import {text!r}: not an existing directory or archive; to download, "
+            f"import {clip(text)}: not an existing directory or archive; to download, "
             "use `cablemap data fetch --source URL`"
         )
     return fetch_snapshot(text, settings=settings)

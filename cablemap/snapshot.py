@@ -6,6 +6,13 @@ Layout under the cache directory::
     snapshots/<id>/files/...       the raw files, exactly as the source served them
     staging/<pid>-<random>/        a snapshot being written (never read)
     current                        the id of the snapshot in use
+    lock                           held while a snapshot is committed or removed
+
+Integrity: every load checks that each file listed in the manifest exists with the
+size the manifest records (cheap: one ``stat`` per file); ``cablemap data verify``
+re-hashes every file against the manifest's sha256 values. A snapshot whose manifest
+is unreadable or incomplete is *damaged*: it is listed as such and never blocks the
+other snapshots; ``cablemap data remove ID`` deletes it.
 
 A snapshot is written in ``staging/`` and moved into ``snapshots/`` with one atomic
 rename once complete, so a failed or interrupted fetch leaves nothing behind that could
@@ -15,7 +22,9 @@ read-only once stored.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -27,11 +36,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cablemap.errors import CacheError, UserError
+from filelock import FileLock, Timeout
+
+from cablemap.errors import CacheError, UserError, clip
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 _SNAPSHOT_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8,64}")
+_REQUIRED = {
+    "id": str,
+    "source": dict,
+    "fetched_at": str,
+    "layout": str,
+    "counts": dict,
+    "files": dict,
+}
+_REQUIRED_COUNTS = ("cables", "landing_points")
+LOCK_TIMEOUT_S = 600.0
+"""How long a writer waits for another writer to the same cache before giving up."""
+
+
+@dataclass(frozen=True)
+class DamagedSnapshot:
+    """A snapshot directory whose manifest cannot be used, and why."""
+
+    id: str
+    path: Path
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -74,11 +105,36 @@ class SnapshotStore:
         self.current_file = cache_dir / "current"
 
     def list(self) -> list[SnapshotInfo]:
-        """Every complete snapshot, oldest first."""
+        """Every complete, undamaged snapshot, oldest first (see :meth:`damaged`)."""
+        infos = []
+        for path in self._snapshot_dirs():
+            with contextlib.suppress(CacheError):
+                info = self._read(path)
+                if info is not None:
+                    infos.append(info)
+        return sorted(infos, key=lambda i: (i.fetched_at, i.id))
+
+    def damaged(self) -> builtins.list[DamagedSnapshot]:
+        """Snapshots whose manifest is unreadable or incomplete, by id."""
+        found = []
+        for path in self._snapshot_dirs():
+            try:
+                self._read(path)
+            except CacheError as exc:
+                found.append(DamagedSnapshot(path.name, path, str(exc)))
+        return sorted(found, key=lambda d: d.id)
+
+    def lock(self) -> FileLock:
+        """The lock that serialises writers (commit, replace, remove) to this cache."""
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        return FileLock(self.cache_dir / "lock", timeout=LOCK_TIMEOUT_S)
+
+    def _snapshot_dirs(self) -> builtins.list[Path]:
         if not self.snapshots_dir.is_dir():
             return []
-        infos = [self._read(path) for path in self.snapshots_dir.iterdir() if path.is_dir()]
-        return sorted((i for i in infos if i is not None), key=lambda i: (i.fetched_at, i.id))
+        return [
+            p for p in self.snapshots_dir.iterdir() if p.is_dir() and _SNAPSHOT_ID.fullmatch(p.name)
+        ]
 
     def get(self, snapshot_id: str) -> SnapshotInfo:
         """Return one snapshot by id.
@@ -90,16 +146,16 @@ class SnapshotStore:
         """
         if not _SNAPSHOT_ID.fullmatch(snapshot_id):
             raise UserError(
-                f"snapshot id {snapshot_id!r} is malformed; `cablemap data list` shows the ids"
+                f"snapshot id {clip(snapshot_id)} is malformed; `cablemap data list` shows the ids"
             )
         info = self._read(self.snapshots_dir / snapshot_id)
         if info is None:
-            raise UserError(f"no snapshot {snapshot_id!r}; `cablemap data list` shows the ids")
+            raise UserError(f"no snapshot {clip(snapshot_id)}; `cablemap data list` shows the ids")
         return info
 
     def current(self) -> SnapshotInfo | None:
         """The snapshot in use: the one chosen last, else the newest; ``None`` if empty."""
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):  # a damaged pointer: use the newest
             chosen = self.current_file.read_text(encoding="utf-8").strip()
             if _SNAPSHOT_ID.fullmatch(chosen):
                 info = self._read(self.snapshots_dir / chosen)
@@ -113,6 +169,114 @@ class SnapshotStore:
         info = self.get(snapshot_id)
         _write_atomically(self.current_file, info.id + "\n")
         return info
+
+    def remove(self, snapshot_id: str) -> None:
+        """Delete a snapshot (damaged ones too); the current one is refused unless damaged.
+
+        Raises
+        ------
+        UserError
+            If the id is malformed or unknown, or names the current snapshot.
+        """
+        if not _SNAPSHOT_ID.fullmatch(snapshot_id):
+            raise UserError(
+                f"snapshot id {clip(snapshot_id)} is malformed; `cablemap data list` shows the ids"
+            )
+        path = self.snapshots_dir / snapshot_id
+        if not path.is_dir():
+            raise UserError(f"no snapshot {snapshot_id!r}; `cablemap data list` shows the ids")
+        with self.lock_or_fail():
+            current = self.current_id()
+            if current == snapshot_id and not self._is_damaged(path):  # damaged: unusable anyway
+                others = [i.id for i in self.list() if i.id != snapshot_id]
+                hint = (
+                    f"make another current first (`cablemap data use {others[-1]}`)"
+                    if others
+                    else "fetch or import another snapshot first"
+                )
+                raise UserError(
+                    f"snapshot {snapshot_id} is the current one; {hint}, then remove it"
+                )
+            self._delete(path)
+
+    def verify(self, info: SnapshotInfo) -> builtins.list[str]:
+        """Re-hash every file against the manifest; one line per problem (none if intact)."""
+        problems = []
+        for relpath, entry in sorted(info.manifest["files"].items()):
+            file = info.files_dir / relpath
+            try:
+                data = file.read_bytes()
+            except OSError as exc:
+                problems.append(f"{info.id}: {relpath}: missing or unreadable ({exc.strerror})")
+                continue
+            if len(data) != entry.get("bytes", len(data)):
+                problems.append(
+                    f"{info.id}: {relpath}: {len(data)} bytes, the manifest says {entry['bytes']}"
+                )
+            elif hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+                problems.append(f"{info.id}: {relpath}: sha256 does not match the manifest")
+        return problems
+
+    def check_sizes(self, info: SnapshotInfo) -> None:
+        """The fast check on every load: each listed file exists with its recorded size.
+
+        Raises
+        ------
+        CacheError
+            Naming the first damaged file and what to do.
+        """
+        root = str(info.files_dir)  # plain os.stat: a fifth of pathlib's cost per file
+        for relpath, entry in info.manifest["files"].items():
+            try:
+                size = os.stat(f"{root}/{relpath}").st_size
+            except OSError:
+                size = -1
+            if size != entry.get("bytes", size):
+                raise CacheError(
+                    f"snapshot {info.id} is damaged ({relpath} is missing or changed); run "
+                    "`cablemap data verify`, then fetch or import it again to repair it"
+                )
+
+    def replace_damaged(self, info: SnapshotInfo) -> None:
+        """Delete a damaged snapshot so that an intact copy can be committed in its place."""
+        self._delete(info.path)
+
+    @contextlib.contextmanager
+    def lock_or_fail(self) -> Iterator[None]:
+        """Hold :meth:`lock`; a one-line error if another writer holds it too long."""
+        lock = self.lock()
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise CacheError(
+                f"{lock.lock_file}: another cablemap process has been writing to this cache for "
+                f"{LOCK_TIMEOUT_S:g} s; wait for it to end, then try again"
+            ) from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def current_id(self) -> str | None:
+        """The id :meth:`current` would give, without reading its manifest (never raises)."""
+        try:
+            chosen = self.current_file.read_text(encoding="utf-8").strip()
+        except (OSError, ValueError):
+            chosen = ""
+        if _SNAPSHOT_ID.fullmatch(chosen) and (self.snapshots_dir / chosen).is_dir():
+            return chosen
+        newest = self.list()
+        return newest[-1].id if newest else None
+
+    def _delete(self, path: Path) -> None:
+        """Move a snapshot out of ``snapshots/`` in one rename, then delete it."""
+        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        doomed = self.staging_dir / f"{os.getpid()}-{secrets.token_hex(6)}-removed"
+        try:
+            path.rename(doomed)
+        except OSError as exc:
+            raise CacheError(f"{path}: cannot remove the snapshot ({exc.strerror})") from exc
+        shutil.rmtree(doomed, ignore_errors=True)
 
     def find_content(self, content_sha256: str) -> SnapshotInfo | None:
         """Return a stored snapshot with exactly this content, if there is one."""
@@ -147,6 +311,8 @@ class SnapshotStore:
         _make_read_only(staging)
         self.snapshots_dir.mkdir(parents=True, exist_ok=True)
         target = self.snapshots_dir / snapshot_id
+        if target.is_dir() and self._is_damaged(target):
+            self._delete(target)  # a damaged copy of the same content, same second
         try:
             staging.rename(target)
         except OSError as exc:
@@ -155,6 +321,12 @@ class SnapshotStore:
         info = self._read(target)
         assert info is not None
         return info
+
+    def _is_damaged(self, path: Path) -> bool:
+        try:
+            return self._read(path) is None
+        except CacheError:
+            return True
 
     def _read(self, path: Path) -> SnapshotInfo | None:
         if not _SNAPSHOT_ID.fullmatch(path.name):
@@ -165,11 +337,24 @@ class SnapshotStore:
             return None
         except (OSError, ValueError) as exc:
             raise CacheError(
-                f"{path / MANIFEST}: unreadable manifest ({exc}); delete {path} and fetch again"
+                f"{path / MANIFEST}: unreadable manifest ({exc}); "
+                f"run `cablemap data remove {path.name}` and fetch again"
             ) from exc
         if not isinstance(manifest, dict) or manifest.get("id") != path.name:
             raise CacheError(
-                f"{path / MANIFEST}: manifest does not match its snapshot; delete {path}"
+                f"{path / MANIFEST}: manifest does not match its snapshot; "
+                f"run `cablemap data remove {path.name}`"
+            )
+        missing = [k for k, kind in _REQUIRED.items() if not isinstance(manifest.get(k), kind)]
+        counts = manifest["counts"] if isinstance(manifest.get("counts"), dict) else None
+        if counts is not None:
+            missing += [
+                f"counts.{k}" for k in _REQUIRED_COUNTS if not isinstance(counts.get(k), int)
+            ]
+        if missing:
+            raise CacheError(
+                f"{path / MANIFEST}: manifest lacks {', '.join(missing)}; "
+                f"run `cablemap data remove {path.name}` and fetch again"
             )
         return SnapshotInfo(path.name, path, manifest)
 

@@ -87,7 +87,8 @@ def mini_root(tmp_path: Path) -> Path:
 @dataclass
 class Fault:
     """How the server misbehaves for one path: a status (``times`` times, then normal),
-    a delay before answering, a truncated body, or a Retry-After header."""
+    a delay before answering, a truncated body (``times`` times), a Retry-After header,
+    a body of its own with extra headers, or a body dripped one byte every ``drip_s``."""
 
     status: int | None = None
     times: int = 10**9
@@ -95,6 +96,9 @@ class Fault:
     delay_s: float = 0.0
     truncate: bool = False
     retry_after: str | None = None
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    drip_s: float = 0.0
 
 
 @dataclass
@@ -174,17 +178,41 @@ class FileServer:
             return
         body = file.read_bytes()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        headers = {"ETag": etag, "Content-Type": "application/json"}
+        if fault and fault.body is not None:
+            self._answer(handler, 200, fault.body, {**fault.headers})
+            return
+        if fault and fault.drip_s:
+            self._drip(handler, body, headers, fault.drip_s)
+            return
         if handler.headers.get("If-None-Match") == etag:
             with self._lock:
                 self.log.conditional += 1
             self._answer(handler, 304, b"", {"ETag": etag})
             return
-        headers = {"ETag": etag, "Content-Type": "application/json"}
-        if fault and fault.truncate:
+        if fault and fault.truncate and count <= fault.times:
             self._answer(handler, 200, body[: len(body) // 2], headers, declared=len(body))
             handler.close_connection = True
             return
         self._answer(handler, 200, body, headers)
+
+    def _drip(
+        self, handler: BaseHTTPRequestHandler, body: bytes, headers: dict[str, str], every_s: float
+    ) -> None:
+        """Send the body one byte at a time, ``every_s`` apart (a slow, steady server)."""
+        handler.send_response(200)
+        for key, value in headers.items():
+            handler.send_header(key, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        try:
+            for i in range(len(body)):
+                handler.wfile.write(body[i : i + 1])
+                handler.wfile.flush()
+                time.sleep(every_s)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        handler.close_connection = True
 
 
 @pytest.fixture

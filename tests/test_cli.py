@@ -525,3 +525,62 @@ def test_output_paths_are_checked_before_any_work(open_root, isolated_cache, tmp
         2,
         "is a directory",
     )
+
+
+def _import_mini(mini_root, cache):
+    imported = run("data", "import", str(mini_root), cache=cache)
+    assert imported.returncode == 0, imported.stderr
+    return json.loads(run("data", "list", "--format", "json", cache=cache).stdout)[0]["id"]
+
+
+def test_data_verify_and_remove(mini_root, isolated_cache):
+    """Issue 11 item 6: verify prints one line per problem and exits 3; remove is guarded."""
+    snapshot = _import_mini(mini_root, isolated_cache)
+    ok = run("data", "verify", cache=isolated_cache)
+    assert ok.returncode == 0 and ok.stdout.strip() == "1 snapshots intact", ok.stderr
+    damaged = isolated_cache / "snapshots" / snapshot / "files" / "cable" / "gamma-strait.json"
+    damaged.chmod(0o644)
+    damaged.write_bytes(damaged.read_bytes()[:-1] + b" ")
+    bad = run("data", "verify", snapshot, cache=isolated_cache)
+    assert bad.stdout.strip() == (
+        f"{snapshot}: cable/gamma-strait.json: sha256 does not match the manifest"
+    )
+    _one_line_error(bad, 3, "1 problems", "fetch or import the source again")
+    refused = run("data", "remove", snapshot, cache=isolated_cache)
+    _one_line_error(refused, 2, "is the current one", "fetch or import another snapshot first")
+    repaired = run("data", "import", str(mini_root), cache=isolated_cache)
+    assert repaired.stdout.startswith("stored new snapshot"), repaired.stdout
+    assert run("data", "verify", cache=isolated_cache).returncode == 0
+
+
+def test_damaged_manifest_is_listed_and_removable(mini_root, isolated_cache):
+    snapshot = _import_mini(mini_root, isolated_cache)
+    manifest = isolated_cache / "snapshots" / snapshot / "manifest.json"
+    manifest.chmod(0o644)
+    doc = json.loads(manifest.read_text())
+    del doc["counts"]
+    manifest.write_text(json.dumps(doc))
+    listed = run("data", "list", cache=isolated_cache)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith(f"! {snapshot}  damaged: ") and "lacks counts" in listed.stdout
+    verify = run("data", "verify", cache=isolated_cache)
+    _one_line_error(verify, 3, "1 problems")
+    info = run("data", "info", snapshot, cache=isolated_cache)
+    _one_line_error(info, 5, "lacks counts", f"cablemap data remove {snapshot}")
+    removed = run("data", "remove", snapshot, cache=isolated_cache)
+    assert removed.returncode == 0 and removed.stdout.strip() == f"removed snapshot {snapshot}"
+    assert "no snapshots yet" in run("data", "list", cache=isolated_cache).stdout
+
+
+def test_damaged_current_file_and_long_arguments(mini_root, isolated_cache):
+    """Issue 11 items 10 and 16: a garbage `current` file; a 5,000-character id."""
+    snapshot = _import_mini(mini_root, isolated_cache)
+    (isolated_cache / "current").write_bytes(b"\xff\xfe\x00\x01")
+    listed = run("data", "list", cache=isolated_cache)
+    assert listed.returncode == 0 and listed.stdout.startswith(f"* {snapshot}"), listed.stderr
+    long_id = run("data", "use", "z" * 5000, cache=isolated_cache)
+    _one_line_error(long_id, 2, "(5000 characters)", "data list")
+    assert len(long_id.stderr) < 400
+    long_source = run("data", "fetch", "--source", "/" + "d" * 5000, cache=isolated_cache)
+    _one_line_error(long_source, 2, "cannot use this path")
+    assert len(long_source.stderr) < 400

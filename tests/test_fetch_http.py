@@ -261,3 +261,138 @@ def test_import_finds_the_root_one_level_down(fast_settings, mini_root, tmp_path
     nest = tmp_path / "nest"
     shutil.copytree(mini_root, nest / "open_undersea_cable_map-main")
     assert fetch_snapshot(str(nest), settings=fast_settings).snapshot.counts["cables"] == 3
+
+
+def test_truncated_body_is_never_kept_in_the_http_cache(fast_settings, seeded):
+    """Issue 11 item 5: after a truncated body the re-fetch downloads the file whole."""
+    store, _first, server = seeded
+    server.faults["cable/cable-geo.json"] = Fault(truncate=True, times=3)
+    with pytest.raises(NetworkError, match="cable-geo.json"):
+        fetch_snapshot(server.url, settings=fast_settings)
+    assert server.log.conditional == 0
+    result = fetch_snapshot(server.url, settings=fast_settings)  # the fault is used up
+    stored = (result.snapshot.files_dir / "cable" / "cable-geo.json").read_bytes()
+    assert stored == (server.root / "cable" / "cable-geo.json").read_bytes()
+    assert server.log.conditional == 0  # no 304 for a damaged copy: nothing was cached
+    assert server.log.requests["cable/cable-geo.json"] == 4
+    assert _intact(store.current())
+
+
+def test_redirect_loop_is_a_network_error(fast_settings, seeded):
+    store, first, server = seeded
+    server.faults["cable/cable-geo.json"] = Fault(
+        status=302, location=server.url + "cable/cable-geo.json"
+    )
+    with pytest.raises(NetworkError, match="too many redirects"):
+        fetch_snapshot(server.url, settings=fast_settings)
+    _assert_unchanged(store, first)
+
+
+def test_javascript_redirect_is_refused(fast_settings, seeded):
+    store, first, server = seeded
+    server.faults["cable/alpha-pacific.json"] = Fault(status=302, location="javascript:alert(1)")
+    with pytest.raises(NetworkError, match="refused a redirect"):
+        fetch_snapshot(server.url, settings=fast_settings)
+    _assert_unchanged(store, first)
+
+
+def test_bad_gzip_is_a_data_error(fast_settings, seeded):
+    store, first, server = seeded
+    server.faults["cable/cable-geo.json"] = Fault(
+        body=b"\x1f\x8b not gzip at all", headers={"Content-Encoding": "gzip"}
+    )
+    with pytest.raises(DataError, match="cable-geo.json: the body cannot be decoded"):
+        fetch_snapshot(server.url, settings=fast_settings)
+    _assert_unchanged(store, first)
+
+
+@pytest.mark.parametrize("label", ["a" * 64, "a" * 300])
+def test_overlong_host_name_is_a_user_error(fast_settings, label):
+    with pytest.raises(UserError, match="not a valid URL") as caught:
+        fetch_snapshot(f"https://{label}.example/", settings=fast_settings)
+    assert len(str(caught.value)) < 400  # the argument is echoed cut short
+
+
+def test_errors_name_the_url_after_a_redirect(fast_settings, seeded):
+    """Issue 11 item 16: the failing URL is the redirect's target, not the original."""
+    _store, _first, server = seeded
+    server.faults["cable/cable-geo.json"] = Fault(status=301, location="/moved/cable-geo.json")
+    with pytest.raises(NetworkError) as caught:
+        fetch_snapshot(server.url, settings=fast_settings)
+    message = str(caught.value)
+    assert message.startswith(server.url + "moved/cable-geo.json: HTTP 404"), message
+
+
+def test_error_lines_cut_long_arguments(fast_settings):
+    with pytest.raises(UserError) as caught:
+        fetch_snapshot("x" * 5000, settings=fast_settings)
+    assert len(str(caught.value)) < 500 and "(5000 characters)" in str(caught.value)
+
+
+def test_total_deadline_stops_a_dripping_server(fast_settings, seeded):
+    """Issue 11 item 11: one byte every 0.2 s never trips the 0.5 s read timeout."""
+    store, first, server = seeded
+    server.faults["cable/cable-geo.json"] = Fault(drip_s=0.2)
+    started = time.monotonic()
+    with pytest.raises(NetworkError, match="longer than its 1.5 s deadline"):
+        fetch_snapshot(server.url, settings=fast_settings.with_changes(deadline_s=1.5))
+    assert time.monotonic() - started < 3.5
+    _assert_unchanged(store, first)
+
+
+def test_deadline_setting_from_the_environment(monkeypatch):
+    from cablemap.config import settings_from_env
+
+    monkeypatch.setenv("CABLEMAP_FETCH_DEADLINE", "12.5")
+    assert settings_from_env().deadline_s == 12.5
+    monkeypatch.setenv("CABLEMAP_FETCH_DEADLINE", "soon")
+    with pytest.raises(UserError, match="CABLEMAP_FETCH_DEADLINE"):
+        settings_from_env()
+
+
+def test_ctrl_c_ends_within_two_seconds_while_a_server_stalls(fast_settings, seeded):
+    """Issue 11 item 11: Ctrl-C does not wait for worker threads' stalled requests."""
+    store, first, server = seeded
+    for name in ("alpha-pacific", "beta-south", "gamma-strait"):
+        server.faults[f"cable/{name}.json"] = Fault(delay_s=20)
+    env = {**os.environ, "CABLEMAP_CACHE_DIR": str(fast_settings.cache_dir)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cablemap", "data", "fetch", "--source", server.url],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while server.log.requests["cable/beta-south.json"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=20)
+    assert time.monotonic() - sent < 2.0
+    assert proc.returncode == 130, err
+    assert err.strip() == "cablemap: interrupted; nothing was changed"
+    _assert_unchanged(store, first)
+
+
+def test_404_and_damaged_http_cache_print_one_line(fast_settings, seeded):
+    """Issue 11 items 9-10: no traceback from the HTTP cache's threads or logging."""
+    _store, _first, server = seeded
+    env = {**os.environ, "CABLEMAP_CACHE_DIR": str(fast_settings.cache_dir)}
+    command = [sys.executable, "-m", "cablemap", "data", "fetch", "--source", server.url]
+    fetched = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert fetched.returncode == 0, fetched.stderr
+    server.faults["cable/gamma-strait.json"] = Fault(status=404)
+    failed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert failed.returncode == 4
+    assert failed.stderr.strip().splitlines() == [
+        f"cablemap: error: {server.url}cable/gamma-strait.json: HTTP 404 Not Found; "
+        "the source does not serve this file: check the source root"
+    ]
+    server.faults.clear()
+    cache_db = fast_settings.cache_dir / "http-cache.sqlite"
+    cache_db.write_bytes(b"this is not a database" * 500)
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
+    assert again.stderr.strip() == ""

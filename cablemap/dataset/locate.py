@@ -36,8 +36,11 @@ def locate_data(path: str | Path | None = None, *, settings: Settings) -> DataLo
         return DataLocation(f"direct:{direct}", direct=Path(direct).expanduser())
     from cablemap.snapshot import SnapshotStore
 
-    current = SnapshotStore(settings.cache_dir).current()
-    if current is None:
+    store = SnapshotStore(settings.cache_dir)
+    current = store.current()
+    if current is not None:
+        store.check_sizes(current)  # the fast check; `cablemap data verify` re-hashes
+    else:
         from cablemap.fetch import fetch_snapshot
 
         print(

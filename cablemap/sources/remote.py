@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
+import logging
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -30,8 +32,14 @@ import httpx
 import tenacity
 
 from cablemap.config import Settings
-from cablemap.errors import DataError, NetworkError, UserError
+from cablemap.errors import CacheError, DataError, NetworkError, UserError, clip, shorten
 from cablemap.sources.files import FileData
+
+# hishel logs its storage failures with tracebacks, from worker threads too; with no
+# handler configured they reach stderr through logging's last resort. The failures that
+# matter surface as exceptions here, so its log stays silent.
+logging.getLogger("hishel").addHandler(logging.NullHandler())
+logging.getLogger("hishel").propagate = False
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 USER_AGENT = "cablemap (https://github.com/cablemap; open-source cable mapping tool)"
@@ -42,12 +50,17 @@ class _RetryableStatusError(Exception):
 
     def __init__(self, url: str, status: int, retry_after_s: float | None) -> None:
         super().__init__(f"{url}: HTTP {status}")
+        self.url = url
         self.status = status
         self.retry_after_s = retry_after_s
 
 
 class _TooLargeError(Exception):
     """A response body over the size limit (not retried)."""
+
+
+class _DeadlineError(Exception):
+    """The fetch's total deadline has passed (not retried)."""
 
 
 def check_remote_root(url: str) -> str:
@@ -64,13 +77,15 @@ def check_remote_root(url: str) -> str:
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
-    except ValueError as exc:
-        raise UserError(f"source {url!r} is not a valid URL ({exc})") from exc
+        host.encode("idna")  # labels of 1-63 characters, as a request would need them
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise UserError(f"source {clip(url)} is not a valid URL ({clip(exc)})") from exc
     if parts.scheme == "http" and _is_loopback(host):
         return url.rstrip("/") + "/"
     if parts.scheme != "https" or not host:
         raise UserError(
-            f"source {url!r}: only https:// roots are allowed (http:// only on 127.0.0.1 or "
+            f"source {clip(url)}: only https:// roots are allowed (http:// only on 127.0.0.1 or "
             "localhost, for testing); give an https:// URL, a directory or an archive"
         )
     return url.rstrip("/") + "/"
@@ -82,7 +97,7 @@ def _refuse_downgrade(request: httpx.Request) -> None:
         check_remote_root(str(request.url))
     except UserError as exc:
         raise NetworkError(
-            f"{request.url}: refused: a redirect may not leave https (or loopback http)"
+            f"{clip(request.url)}: refused: a redirect may not leave https (or loopback http)"
         ) from exc
 
 
@@ -129,6 +144,8 @@ class RemoteReader:
         self._backoff = tenacity.wait_exponential(
             multiplier=settings.backoff_s, max=settings.max_backoff_s
         ) + tenacity.wait_random(0, settings.backoff_s)
+        self._deadline = time.monotonic() + settings.deadline_s
+        self._cache_path = http_cache
         http_cache.parent.mkdir(parents=True, exist_ok=True)
         transport = hishel.httpx.CacheTransport(
             next_transport=httpx.HTTPTransport(retries=0),
@@ -153,7 +170,13 @@ class RemoteReader:
         Raises
         ------
         NetworkError
-            When the file cannot be downloaded after the retries.
+            When the file cannot be downloaded after the retries, or the fetch's total
+            deadline (``deadline_s``) has passed. Messages name the URL that failed,
+            after redirects.
+        DataError
+            When the body is over the size limit or cannot be decoded.
+        CacheError
+            When the HTTP cache database is damaged.
         """
         url = self.root + relpath
         retrying = tenacity.Retrying(
@@ -164,23 +187,52 @@ class RemoteReader:
         )
         try:
             return retrying(self._get_once, url, relpath, optional)
-        except _RetryableStatusError as exc:
-            raise NetworkError(
-                f"{url}: HTTP {exc.status} after {self.settings.retries + 1} attempts; "
+        except (
+            httpx.RequestError,
+            _RetryableStatusError,
+            _TooLargeError,
+            _DeadlineError,
+            httpx.InvalidURL,
+            sqlite3.Error,
+        ) as exc:
+            raise self._one_line_error(exc, url) from exc
+
+    def _one_line_error(self, exc: Exception, url: str) -> Exception:
+        """Turn what a download raised into the user's one-line error."""
+        attempts = f"{self.settings.retries + 1} attempts"
+        failing = shorten(_failing_url(exc, url))
+        if isinstance(exc, _RetryableStatusError):
+            return NetworkError(
+                f"{failing}: HTTP {exc.status} after {attempts}; "
                 "the server is failing, try again later"
-            ) from exc
-        except httpx.TimeoutException as exc:
-            raise NetworkError(
-                f"{url}: timed out after {self.settings.timeout_s:g} s "
-                f"({self.settings.retries + 1} attempts); check the connection or try later"
-            ) from exc
-        except httpx.TransportError as exc:
-            raise NetworkError(
-                f"{url}: {type(exc).__name__}: {exc or 'connection failed'} "
-                f"({self.settings.retries + 1} attempts); check the connection or the URL"
-            ) from exc
-        except _TooLargeError as exc:
-            raise DataError(str(exc)) from exc
+            )
+        if isinstance(exc, _DeadlineError):
+            return NetworkError(
+                f"{failing}: the fetch took longer than its {self.settings.deadline_s:g} s "
+                "deadline (setting deadline_s, CABLEMAP_FETCH_DEADLINE); try again later"
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return NetworkError(
+                f"{failing}: timed out after {self.settings.timeout_s:g} s ({attempts}); "
+                "check the connection or try later"
+            )
+        if isinstance(exc, httpx.TooManyRedirects):
+            return NetworkError(f"{failing}: too many redirects (a redirect loop?); check the URL")
+        if isinstance(exc, httpx.DecodingError):
+            return DataError(f"{failing}: the body cannot be decoded ({exc}); a damaged response")
+        if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+            return NetworkError(
+                f"{failing}: refused a redirect to an invalid or unsupported URL "
+                f"({shorten(str(exc))}); check the source root"
+            )
+        if isinstance(exc, httpx.RequestError):
+            return NetworkError(
+                f"{failing}: {type(exc).__name__}: {exc or 'connection failed'} "
+                f"({attempts}); check the connection or the URL"
+            )
+        if isinstance(exc, sqlite3.Error):
+            return _damaged_cache(self._cache_path, exc)
+        return DataError(str(exc))
 
     def read_many(self, relpaths: Iterable[str]) -> Iterator[FileData]:
         """Download many files concurrently, yielding each as it completes.
@@ -216,32 +268,37 @@ class RemoteReader:
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _RetryableStatusError) and exc.retry_after_s is not None:
-            return min(exc.retry_after_s, self.settings.max_backoff_s)
-        return float(self._backoff(state))
+            wait_s = min(exc.retry_after_s, self.settings.max_backoff_s)
+        else:
+            wait_s = float(self._backoff(state))
+        return min(wait_s, self._remaining())
 
     def _get_once(self, url: str, relpath: str, optional: bool) -> FileData | None:
         limit = self.settings.max_response_bytes
-        with self._client.stream("GET", url) as response:
+        timeout = min(self.settings.timeout_s, self._remaining())
+        with self._client.stream("GET", url, timeout=timeout) as response:
+            final = str(response.url)
             if response.status_code in RETRYABLE_STATUS:
                 retry_after = _parse_retry_after(response.headers.get("Retry-After"))
-                raise _RetryableStatusError(url, response.status_code, retry_after)
+                raise _RetryableStatusError(final, response.status_code, retry_after)
             if response.status_code == 404 and optional:
                 return None
             if response.status_code != 200:
                 raise NetworkError(
-                    f"{url}: HTTP {response.status_code} {response.reason_phrase}; "
+                    f"{final}: HTTP {response.status_code} {response.reason_phrase}; "
                     "the source does not serve this file: check the source root"
                 )
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
-                raise _TooLargeError(f"{url}: response of {declared} bytes is over {limit}")
+                raise _TooLargeError(f"{final}: response of {declared} bytes is over {limit}")
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > limit:
-                    raise _TooLargeError(f"{url}: response is over the {limit}-byte limit")
+                    raise _TooLargeError(f"{final}: response is over the {limit}-byte limit")
                 chunks.append(chunk)
+                self._remaining()
             return FileData(
                 relpath,
                 b"".join(chunks),
@@ -249,3 +306,29 @@ class RemoteReader:
                 last_modified=response.headers.get("Last-Modified"),
                 revalidated=bool(response.extensions.get("caching", {}).get("revalidated")),
             )
+
+    def _remaining(self) -> float:
+        """Seconds left before the fetch's deadline; raises once it has passed."""
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise _DeadlineError
+        return left
+
+
+def _failing_url(exc: Exception, url: str) -> str:
+    """The URL a failure happened on (after redirects), else the one asked for."""
+    if isinstance(exc, _RetryableStatusError):
+        return exc.url
+    if isinstance(exc, httpx.RequestError):
+        try:
+            return str(exc.request.url)
+        except RuntimeError:  # no request attached
+            return url
+    return url
+
+
+def _damaged_cache(path: Path, exc: Exception) -> CacheError:
+    return CacheError(
+        f"{path}: the HTTP cache is damaged ({exc}); delete this file (it only saves "
+        "downloads) and fetch again"
+    )

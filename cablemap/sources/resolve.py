@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from cablemap.config import Settings
-from cablemap.errors import UserError
+from cablemap.errors import UserError, clip
 from cablemap.sources.files import (
     ArchiveReader,
     DirectoryReader,
@@ -96,15 +96,19 @@ def resolve_source(spec: str) -> Source:
 
         return Source("remote", check_remote_root(spec))
     path = Path(spec).expanduser()
-    if path.is_dir():
-        return Source("directory", str(path.resolve()))
-    if path.is_file() and is_archive(path):
-        return Source("archive", str(path.resolve()))
-    if path.exists():
-        raise UserError(f"source {spec!r}: a file that is not a .zip/.tar.gz/.tgz archive")
+    try:
+        if path.is_dir():
+            return Source("directory", str(path.resolve()))
+        if path.is_file() and is_archive(path):
+            return Source("archive", str(path.resolve()))
+        exists = path.exists()
+    except OSError as exc:  # ENAMETOOLONG, ELOOP, EACCES on a parent
+        raise UserError(f"source {clip(spec)}: cannot use this path ({exc.strerror})") from exc
+    if exists:
+        raise UserError(f"source {clip(spec)}: a file that is not a .zip/.tar.gz/.tgz archive")
     names = ", ".join(NAMED_SOURCES)
     raise UserError(
-        f"source {spec!r}: no such directory or archive, and not a source name ({names}) "
+        f"source {clip(spec)}: no such directory or archive, and not a source name ({names}) "
         "or an https:// URL"
     )
 
