@@ -44,13 +44,25 @@ class Context:
         for warning in warnings:
             kinds[warning.kind] = kinds.get(warning.kind, 0) + 1
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-        click.echo(
+        echo(
             f"cablemap: warning: {len(warnings)} records skipped ({summary}); first: {warnings[0]}",
             err=True,
         )
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """Print ``text`` (which may hold names from the data) without terminal controls.
+
+    Escape sequences and control characters are removed (newlines and tabs kept), so a
+    hostile name cannot recolour the terminal, move the cursor or set its title. JSON
+    output is unchanged: :func:`json.dumps` already escapes every control character.
+    """
+    from cablemap.sanitize import terminal_text
+
+    click.echo(terminal_text(text), err=err)
 
 
 def policy_option(help_text: str, *, required: bool = False) -> Any:
@@ -202,16 +214,14 @@ def _report_fetch(ctx: Context, result: Any) -> None:
     info = result.snapshot
     counts = info.counts
     state = "stored new snapshot" if result.changed else "unchanged; using stored snapshot"
-    click.echo(
+    echo(
         f"{state} {info.id} ({info.manifest['layout']}, {counts['cables']} cables, "
         f"{counts['landing_points']} landing points) from {result.source.location}"
     )
     if result.revalidated:
-        click.echo(
-            f"{result.revalidated} files unchanged on the server (revalidated, not re-downloaded)"
-        )
+        echo(f"{result.revalidated} files unchanged on the server (revalidated, not re-downloaded)")
     if result.source.terms:
-        click.echo(f"terms: {result.source.terms}")
+        echo(f"terms: {result.source.terms}")
 
 
 @data.command("list")
@@ -235,13 +245,13 @@ def data_list(ctx: Context, fmt: str) -> None:
         for info in store.list()
     ]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
+        echo(json.dumps(rows, indent=2))
     elif not rows:
-        click.echo("no snapshots yet: run `cablemap data fetch` or `cablemap data import PATH`")
+        echo("no snapshots yet: run `cablemap data fetch` or `cablemap data import PATH`")
     else:
         for row in rows:
             mark = "*" if row["current"] else " "
-            click.echo(
+            echo(
                 f"{mark} {row['id']}  {row['fetched_at']}  {row['layout']}  "
                 f"{row['cables']} cables  {row['landing_points']} landing points  {row['source']}"
             )
@@ -255,15 +265,15 @@ def data_info(ctx: Context, snapshot_id: str | None, fmt: str) -> None:
     """Describe the data in use (or the snapshot SNAPSHOT_ID): source, time and counts."""
     info = _describe(ctx, snapshot_id)
     if fmt == "json":
-        click.echo(json.dumps(info, indent=2))
+        echo(json.dumps(info, indent=2))
         return
-    click.echo(f"snapshot:        {info['snapshot']}")
-    click.echo(f"source:          {info['source']['name'] or info['source']['location']}")
-    click.echo(f"layout:          {info['layout']}")
-    click.echo(f"fetched at:      {info['fetched_at'] or '(loaded directly, not stored)'}")
+    echo(f"snapshot:        {info['snapshot']}")
+    echo(f"source:          {info['source']['name'] or info['source']['location']}")
+    echo(f"layout:          {info['layout']}")
+    echo(f"fetched at:      {info['fetched_at'] or '(loaded directly, not stored)'}")
     for key, value in info["counts"].items():
-        click.echo(f"{key.replace('_', ' ') + ':':<17}{value}")
-    click.echo(f"records skipped: {info['warnings']['total']}")
+        echo(f"{key.replace('_', ' ') + ':':<17}{value}")
+    echo(f"records skipped: {info['warnings']['total']}")
 
 
 def _describe(ctx: Context, snapshot_id: str | None) -> dict[str, Any]:
@@ -335,7 +345,7 @@ def data_use(ctx: Context, snapshot_id: str) -> None:
     from cablemap.snapshot import SnapshotStore
 
     info = SnapshotStore(ctx.settings().cache_dir).use(snapshot_id)
-    click.echo(f"current snapshot: {info.id} (fetched {info.fetched_at})")
+    echo(f"current snapshot: {info.id} (fetched {info.fetched_at})")
 
 
 @data.command("check")
@@ -351,9 +361,9 @@ def data_check(ctx: Context, fmt: str) -> None:
     figures = topology_check(network.topology, dataset)
     figures["terrestrial"] = terrestrial_check(network)
     if fmt == "json":
-        click.echo(json.dumps({"snapshot": dataset.snapshot_id, **figures}, indent=2))
+        echo(json.dumps({"snapshot": dataset.snapshot_id, **figures}, indent=2))
     else:
-        click.echo(check_table(figures, dataset.snapshot_id))
+        echo(check_table(figures, dataset.snapshot_id))
 
 
 @cli.command("route")
@@ -455,15 +465,15 @@ def route(
         avoid_flagged=avoid_flagged,
     )
     if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        echo(json.dumps(report.as_dict(), indent=2))
     elif fmt == "geojson":
         from cablemap.render.geojson import route_geojson
 
-        click.echo(json.dumps(route_geojson(report, network)))
+        echo(json.dumps(route_geojson(report, network)))
     else:
         from cablemap.render.text import route_table
 
-        click.echo(route_table(report, network))
+        echo(route_table(report, network))
     if map_path is not None:
         from cablemap.render import interactive
 
@@ -472,7 +482,7 @@ def route(
         from cablemap.render import static
 
         static.save_figure(static.route_figure(report, network), image_path)
-        click.echo(f"wrote {image_path}", err=True)
+        echo(f"wrote {image_path}", err=True)
 
 
 def _write_map(folium_map: Any, path: Path, self_contained: bool, embed: bool) -> None:
@@ -484,7 +494,7 @@ def _write_map(folium_map: Any, path: Path, self_contained: bool, embed: bool) -
     else:
         text = interactive.to_html(folium_map, self_contained=self_contained)
     write_atomically(path, text)
-    click.echo(f"wrote {path}", err=True)
+    echo(f"wrote {path}", err=True)
 
 
 @cli.command("map")
@@ -528,7 +538,7 @@ def risk_map(
         from cablemap.render import static
 
         static.save_figure(static.risk_figure(network, flags, country=iso2), image_path)
-        click.echo(f"wrote {image_path}", err=True)
+        echo(f"wrote {image_path}", err=True)
 
 
 @cli.command("report")
@@ -578,7 +588,7 @@ def report(
         cut_in=cut_in,
         change_cost=change_cost,
     ):
-        click.echo(f"wrote {path}")
+        echo(f"wrote {path}")
 
 
 @cli.command("matrix")
@@ -644,13 +654,13 @@ def matrix(
         change_cost=change_cost,
     )
     write_matrix(frame, output)
-    click.echo(f"wrote {output} ({len(frame)} country pairs)")
+    echo(f"wrote {output} ({len(frame)} country pairs)")
     if image_path is not None:
         from cablemap.render.heatmap import matrix_heatmap
         from cablemap.render.static import save_figure
 
         save_figure(matrix_heatmap(frame), image_path)
-        click.echo(f"wrote {image_path}")
+        echo(f"wrote {image_path}")
 
 
 STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])
@@ -679,9 +689,7 @@ def stations(ctx: Context, country: str | None, risky: bool, policy: str | None,
     rows = station_exposure(dataset, flags, country=iso2)
     if risky:
         rows = [row for row in rows if row.risky]
-    click.echo(
-        tables.stations_output(rows, fmt, flags.policy if flags else None, dataset.snapshot_id)
-    )
+    echo(tables.stations_output(rows, fmt, flags.policy if flags else None, dataset.snapshot_id))
 
 
 @cli.command("cable")
@@ -700,7 +708,7 @@ def cable(ctx: Context, cable_id: str, policy: str | None, fmt: str) -> None:
     network = _load_network(ctx)
     flags = policy_flags(network, load_policy(policy)) if policy else None
     info = describe_cable(cable_id, network.dataset, network.topology, default_registry(), flags)
-    click.echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
+    echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
 
 
 @cli.group(invoke_without_command=True)
@@ -712,7 +720,7 @@ def policies(click_ctx: click.Context) -> None:
 
         for name in shipped_policies():
             policy = load_policy(name)
-            click.echo(f"{policy.id:<28} {len(policy.rules)} rules  {policy.name}")
+            echo(f"{policy.id:<28} {len(policy.rules)} rules  {policy.name}")
 
 
 @policies.command("show")
@@ -722,7 +730,7 @@ def policies_show(name: str) -> None:
     from cablemap.policy.rules import load_policy
     from cablemap.render import tables
 
-    click.echo(tables.policy_text(load_policy(name)))
+    echo(tables.policy_text(load_policy(name)))
 
 
 @cli.group()
@@ -750,12 +758,12 @@ def carriers_unmatched(ctx: Context, fmt: str) -> None:
             if registry.match(name) is None
         ]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
+        echo(json.dumps(rows, indent=2))
         return
     known = len(registry.entities)
-    click.echo(f"{len(rows)} names unknown to the registry ({known} entities); most cables first:")
+    echo(f"{len(rows)} names unknown to the registry ({known} entities); most cables first:")
     for row in rows:
-        click.echo(f"{row['cables']:>4}  {row['role']:<8}  {row['name']}")
+        echo(f"{row['cables']:>4}  {row['role']:<8}  {row['name']}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -767,7 +775,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             standalone_mode=False,
         )
     except CablemapError as exc:
-        click.echo(f"cablemap: error: {exc}", err=True)
+        from cablemap.sanitize import one_line
+
+        echo(f"cablemap: error: {one_line(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -775,12 +785,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("cablemap: interrupted; nothing was changed", err=True)
+        echo("cablemap: interrupted; nothing was changed", err=True)
         sys.exit(INTERRUPTED_EXIT_CODE)
     except Exception as exc:  # a bug: one line, with a way to get the details
         if os.environ.get("CABLEMAP_DEBUG"):
             raise
-        click.echo(
+        echo(
             f"cablemap: internal error: {type(exc).__name__}: {exc} (this is a bug; rerun with "
             "CABLEMAP_DEBUG=1 for the traceback and report it)",
             err=True,

@@ -413,8 +413,10 @@ def write_matrix(frame: pd.DataFrame, path: str | Path) -> Path:
 
     CSV keeps lengths to the metre and times to the microsecond (3 decimals), with NA
     as an empty field (read it back with :func:`read_matrix`); Parquet keeps full
-    precision, the column types and ``attrs``. The file is written to a temporary name
-    beside ``path`` and moved into place, so a failed run leaves no partial file.
+    precision, the column types and ``attrs``. Text cells that a spreadsheet would run
+    as a formula get a leading ``'`` in CSV (:func:`cablemap.sanitize.csv_cell`). The
+    file is written to a temporary name beside ``path`` and moved into place, so a
+    failed run leaves no partial file.
 
     Raises
     ------
@@ -423,10 +425,12 @@ def write_matrix(frame: pd.DataFrame, path: str | Path) -> Path:
         directory that does not exist.
     """
     from cablemap.files import write_with
+    from cablemap.sanitize import csv_safe_frame
 
     target = check_matrix_path(path)
     if target.suffix.lower() == ".csv":
-        return write_with(target, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.3f"))
+        cells = csv_safe_frame(frame)
+        return write_with(target, lambda tmp: cells.to_csv(tmp, index=False, float_format="%.3f"))
     return write_with(target, lambda tmp: frame.to_parquet(tmp, index=False))
 
 

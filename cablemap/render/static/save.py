@@ -87,6 +87,7 @@ def figure_bytes(fig: Figure, image_format: str = "png", *, compact: bool = Fals
 
 
 def _save_options(fig: Figure, image_format: str) -> dict[str, Any]:
+    _xml_safe_texts(fig)
     options: dict[str, Any] = {
         "format": image_format,
         "dpi": PNG_DPI,
@@ -94,6 +95,24 @@ def _save_options(fig: Figure, image_format: str) -> dict[str, Any]:
         "metadata": _metadata(fig, image_format),
     }
     return options
+
+
+def _xml_safe_texts(fig: Figure) -> None:
+    """Remove the characters XML 1.0 forbids (NUL, most C0) from every text of ``fig``.
+
+    Names from the data reach titles, labels and legends; the SVG writer copies them
+    into the file (as text and as comments), where one NUL makes the image unreadable.
+    Every figure passes here before it is encoded, PNG included, so both formats agree.
+    """
+    from matplotlib.text import Text
+
+    from cablemap.sanitize import xml_text
+
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if text != xml_text(text):
+            artist.set_text(xml_text(text))
+    fig.set_label(xml_text(str(fig.get_label())))
 
 
 def _palette_png(rendered_png: Any, metadata: dict[str, str | None]) -> bytes:
