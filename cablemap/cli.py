@@ -22,6 +22,53 @@ from cablemap.errors import INTERRUPTED_EXIT_CODE, CablemapError
 FORMAT = click.Choice(["table", "json"])
 
 
+def reject_empty(command: click.Command, ctx: click.Context, args: list[str]) -> None:
+    """Refuse an option or argument given as the empty string, before anything runs.
+
+    ``--data ""`` would otherwise mean the current directory, ``--source ""`` the
+    default source and ``--countries ""`` every country: a typo or an unset shell
+    variable must not silently change the question.
+
+    Raises
+    ------
+    UserError
+        Naming the option (or argument) that is empty.
+    """
+    from cablemap.errors import UserError
+
+    opts, _, _ = command.make_parser(ctx).parse_args(args=list(args))
+    for param in command.get_params(ctx):
+        value = opts.get(param.name) if param.name else None
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, str) and not v.strip() for v in values):
+            if isinstance(param, click.Option):
+                name = max(param.opts, key=len)
+            else:
+                name = param.human_readable_name
+            raise UserError(f"{name} is empty; give a value or leave it out")
+
+
+class StrictCommand(click.Command):
+    """A command that refuses empty-string options and arguments (see :func:`reject_empty`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Check for empty values, then parse as click does."""
+        reject_empty(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+
+class StrictGroup(click.Group):
+    """A group whose options, commands and subgroups refuse empty-string values."""
+
+    command_class = StrictCommand
+    group_class = type
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Check for empty values, then parse as click does."""
+        reject_empty(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+
 class Context:
     """What the global options decided, handed to every command."""
 
@@ -163,7 +210,7 @@ def map_options(command: Any) -> Any:
     )(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StrictGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cablemap")
 @click.option(
     "--data",
@@ -637,8 +684,10 @@ def matrix(
     check_matrix_path(output)
     if image_path is not None and image_path.suffix.lower() not in (".png", ".svg"):
         raise UserError(f"cannot write {image_path}: the heatmap is written as .png or .svg")
-    network = _load_network(ctx)
     chosen = [c.strip() for c in countries.split(",") if c.strip()] if countries else None
+    if countries is not None and not chosen:
+        raise UserError(f"--countries {countries!r} names no country; give ISO codes or names")
+    network = _load_network(ctx)
     frame = compute_matrix(
         network,
         countries=chosen,
