@@ -521,27 +521,33 @@ def route(
         from cablemap.render.text import route_table
 
         echo(route_table(report, network))
+    files: dict[Path, str | bytes] = {}
     if map_path is not None:
         from cablemap.render import interactive
 
-        _write_map(interactive.route_map(report, network), map_path, self_contained, embed)
+        drawn = interactive.route_map(report, network)
+        files[map_path] = _map_text(drawn, self_contained, embed)
     if image_path is not None:
         from cablemap.render import static
 
-        static.save_figure(static.route_figure(report, network), image_path)
-        echo(f"wrote {image_path}", err=True)
+        files[image_path] = static.image_bytes(static.route_figure(report, network), image_path)
+    _write_files(files)
 
 
-def _write_map(folium_map: Any, path: Path, self_contained: bool, embed: bool) -> None:
-    from cablemap.files import write_atomically
+def _map_text(folium_map: Any, self_contained: bool, embed: bool) -> str:
     from cablemap.render import interactive
 
     if embed:
-        text = interactive.to_embed(folium_map, self_contained=self_contained)
-    else:
-        text = interactive.to_html(folium_map, self_contained=self_contained)
-    write_atomically(path, text)
-    echo(f"wrote {path}", err=True)
+        return interactive.to_embed(folium_map, self_contained=self_contained)
+    return interactive.to_html(folium_map, self_contained=self_contained)
+
+
+def _write_files(files: dict[Path, str | bytes]) -> None:
+    """Write a command's rendered files, all or none, and name each one written."""
+    from cablemap.files import write_all
+
+    for path in write_all(files):
+        echo(f"wrote {path}", err=True)
 
 
 @cli.command("map")
@@ -580,12 +586,13 @@ def risk_map(
     flags = policy_flags(network, load_policy(policy))
     cuts = resolve_cuts(network, cut=cut, near=cut_near, regions=cut_in)
     drawn = interactive.risk_map(network, flags, country=iso2, cuts=cuts)
-    _write_map(drawn, output, self_contained, embed)
+    files: dict[Path, str | bytes] = {output: _map_text(drawn, self_contained, embed)}
     if image_path is not None:
         from cablemap.render import static
 
-        static.save_figure(static.risk_figure(network, flags, country=iso2), image_path)
-        echo(f"wrote {image_path}", err=True)
+        figure = static.risk_figure(network, flags, country=iso2)
+        files[image_path] = static.image_bytes(figure, image_path)
+    _write_files(files)
 
 
 @cli.command("report")
@@ -594,6 +601,11 @@ def risk_map(
 @policy_option("Policy to flag by.")
 @output_option("Report file: .html (self-contained) or .md (image and map beside it).")
 @click.option("--k", "k", type=click.IntRange(1, 10), default=3, show_default=True)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the image and map a .md report writes beside itself if they exist.",
+)
 @cut_options
 @filter_options
 @pass_context
@@ -612,12 +624,16 @@ def report(
     cut_near: tuple[str, ...],
     cut_in: tuple[str, ...],
     change_cost: float,
+    force: bool,
 ) -> None:
-    """Write a report: summary, map, image, hop tables, the flags' sources, the data licence."""
-    from cablemap.files import check_output_path
-    from cablemap.render.report import write_report
+    """Write a report: summary, map, image, hop tables, the flags' sources, the data licence.
 
-    check_output_path(output, (".html", ".htm", ".md"))
+    A .md report also writes FILE.png and FILE-map.html beside it; it refuses to replace
+    them unless --force is given.
+    """
+    from cablemap.render.report import check_report_paths, write_report
+
+    check_report_paths(output, force=force)
     network = _load_network(ctx)
     for path in write_report(
         network,
@@ -634,6 +650,7 @@ def report(
         cut_near=cut_near,
         cut_in=cut_in,
         change_cost=change_cost,
+        force=force,
     ):
         echo(f"wrote {path}")
 
@@ -676,7 +693,7 @@ def matrix(
     image_path: Path | None,
 ) -> None:
     """Best route, latency, policy exposure (and resilience) for every pair of countries."""
-    from cablemap.analysis.matrix import check_matrix_path, compute_matrix, write_matrix
+    from cablemap.analysis.matrix import check_matrix_path, compute_matrix, matrix_bytes
     from cablemap.errors import UserError
 
     if countries and all_countries:
@@ -702,14 +719,18 @@ def matrix(
         cut_in=cut_in,
         change_cost=change_cost,
     )
-    write_matrix(frame, output)
-    echo(f"wrote {output} ({len(frame)} country pairs)")
+    files: dict[Path, str | bytes] = {output: matrix_bytes(frame, output)}
     if image_path is not None:
         from cablemap.render.heatmap import matrix_heatmap
-        from cablemap.render.static import save_figure
+        from cablemap.render.static import image_bytes
 
-        save_figure(matrix_heatmap(frame), image_path)
-        echo(f"wrote {image_path}")
+        files[image_path] = image_bytes(matrix_heatmap(frame), image_path)
+    from cablemap.files import write_all
+
+    first, *others = write_all(files)
+    echo(f"wrote {first} ({len(frame)} country pairs)")
+    for path in others:
+        echo(f"wrote {path}")
 
 
 STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])

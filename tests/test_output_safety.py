@@ -145,3 +145,127 @@ def test_save_figure_svg_drops_nul_from_any_text(tmp_path):
     path = save_figure(fig, tmp_path / "f.svg")
     ET.parse(path)
     assert "\x00" not in path.read_text(encoding="utf-8")
+
+
+# Item 12: output safety --------------------------------------------------------------
+
+
+def test_write_all_writes_none_when_a_move_fails(tmp_path, monkeypatch):
+    from cablemap import files
+    from cablemap.errors import UserError
+
+    mine = tmp_path / "mine.html"
+    mine.write_text("the user's map")
+    fresh = tmp_path / "fresh.png"
+    last = tmp_path / "last.svg"
+    real_replace = files.os.replace
+
+    def failing_replace(src, dst):
+        if Path(dst) == last:
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", failing_replace)
+    with pytest.raises(UserError, match=r"cannot write .*last\.svg: No space left .*no file"):
+        files.write_all({mine: "new map", fresh: b"png", last: "svg"})
+    assert mine.read_text() == "the user's map"  # put back
+    assert not fresh.exists() and not last.exists()  # removed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.html"]  # no temporaries
+
+
+def test_write_all_writes_none_when_rendering_a_temporary_fails(tmp_path, monkeypatch):
+    from cablemap import files
+    from cablemap.errors import UserError
+
+    first, second = tmp_path / "a.html", tmp_path / "b.png"
+    calls = []
+    real_write = Path.write_bytes
+
+    def failing_write(self, data):
+        calls.append(self)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(files.Path, "write_bytes", failing_write)
+    with pytest.raises(UserError, match="No space left"):
+        files.write_all({first: "a", second: b"b"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_replaced_file_keeps_its_mode_and_a_new_file_gets_the_usual_one(tmp_path):
+    import os
+
+    from cablemap.files import write_all, write_atomically
+
+    private = tmp_path / "private.csv"
+    private.write_text("old")
+    private.chmod(0o600)
+    write_atomically(private, "new")
+    assert private.read_text() == "new" and private.stat().st_mode & 0o777 == 0o600
+    write_all({private: "newer"})
+    assert private.stat().st_mode & 0o777 == 0o600
+    umask = os.umask(0o022)
+    os.umask(umask)
+    fresh = write_atomically(tmp_path / "fresh.csv", "x")
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_symlinked_output_is_written_through_to_its_target(tmp_path):
+    from cablemap.files import write_all, write_atomically
+
+    target = tmp_path / "real" / "map.html"
+    target.parent.mkdir()
+    target.write_text("old")
+    target.chmod(0o640)
+    link = tmp_path / "link.html"
+    link.symlink_to(target)
+    written = write_atomically(link, "new")
+    assert link.is_symlink() and written == target.resolve()
+    assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o640
+    dangling = tmp_path / "dangling.png"
+    dangling.symlink_to(tmp_path / "real" / "made.png")
+    write_all({dangling: b"png"})
+    assert dangling.is_symlink() and (tmp_path / "real" / "made.png").read_bytes() == b"png"
+
+
+def test_report_md_refuses_to_replace_an_image_and_map_it_was_not_given(
+    mini_root, isolated_cache, tmp_path
+):
+    out = tmp_path / "out"
+    out.mkdir()
+    report = out / "x.md"
+    image = out / "x.png"
+    image.write_bytes(b"my own picture")
+    args = ("--data", str(mini_root), "report", "JP", "US", "-o", str(report))
+    result = run(*args, cache=isolated_cache)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(image) in lines[0] and "--force" in lines[0]
+    assert str(out / "x-map.html") not in lines[0]  # it does not exist: not named
+    assert image.read_bytes() == b"my own picture"
+    assert sorted(p.name for p in out.iterdir()) == ["x.png"]
+    forced = run(*args, "--force", cache=isolated_cache)
+    assert forced.returncode == 0, forced.stderr
+    assert image.read_bytes().startswith(b"\x89PNG")
+    assert (out / "x-map.html").exists() and "x.png" in report.read_text()
+
+
+def test_route_map_and_image_are_written_together(mini_root, isolated_cache, tmp_path):
+    page, image = tmp_path / "r.html", tmp_path / "r.svg"
+    result = run(
+        "--data",
+        str(mini_root),
+        "route",
+        "JP",
+        "US",
+        "--map",
+        str(page),
+        "--image",
+        str(image),
+        cache=isolated_cache,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {page}" in result.stderr and f"wrote {image}" in result.stderr
+    assert page.read_text().lstrip().startswith("<!DOCTYPE html>")
+    ET.parse(image)

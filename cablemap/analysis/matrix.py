@@ -424,14 +424,31 @@ def write_matrix(frame: pd.DataFrame, path: str | Path) -> Path:
         Another suffix (nothing is written), Parquet without pyarrow installed, or a
         directory that does not exist.
     """
-    from cablemap.files import write_with
+    from cablemap.files import write_atomically
+
+    target = check_matrix_path(path)
+    return write_atomically(target, matrix_bytes(frame, target))
+
+
+def matrix_bytes(frame: pd.DataFrame, path: str | Path) -> bytes:
+    """The matrix encoded as :func:`write_matrix` writes it to ``path`` (CSV or Parquet).
+
+    Raises
+    ------
+    UserError
+        Another suffix, or Parquet without pyarrow installed.
+    """
+    import io
+
     from cablemap.sanitize import csv_safe_frame
 
     target = check_matrix_path(path)
     if target.suffix.lower() == ".csv":
-        cells = csv_safe_frame(frame)
-        return write_with(target, lambda tmp: cells.to_csv(tmp, index=False, float_format="%.3f"))
-    return write_with(target, lambda tmp: frame.to_parquet(tmp, index=False))
+        text = csv_safe_frame(frame).to_csv(index=False, float_format="%.3f")
+        return text.encode("utf-8")
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
 
 
 def read_matrix(path: str | Path) -> pd.DataFrame:

@@ -53,8 +53,7 @@ def read_toml(path: Path, error: type[CablemapError] = DataError) -> tuple[dict[
 
 def _too_deep(path: Path) -> str:
     return (
-        f"{path}: tables or arrays nested more than {MAX_TOML_DEPTH} levels deep; "
-        "flatten the file"
+        f"{path}: tables or arrays nested more than {MAX_TOML_DEPTH} levels deep; flatten the file"
     )
 
 
