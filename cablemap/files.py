@@ -42,7 +42,10 @@ def check_output_path(path: Path, suffixes: tuple[str, ...] = ()) -> Path:
     """
     path = Path(path).expanduser()
     if path.is_symlink():
-        path = path.resolve()  # write through the link (see the module docstring)
+        try:  # write through the link (see the module docstring)
+            path = path.resolve(strict=False)
+        except (OSError, RuntimeError) as exc:
+            raise UserError(f"cannot write {path}: a symbolic link that loops ({exc})") from exc
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise UserError(f"cannot write {path}: directory {directory} does not exist")

@@ -212,6 +212,7 @@ def test_replaced_file_keeps_its_mode_and_a_new_file_gets_the_usual_one(tmp_path
 
 
 def test_symlinked_output_is_written_through_to_its_target(tmp_path):
+    from cablemap.errors import UserError
     from cablemap.files import write_all, write_atomically
 
     target = tmp_path / "real" / "map.html"
@@ -227,6 +228,10 @@ def test_symlinked_output_is_written_through_to_its_target(tmp_path):
     dangling.symlink_to(tmp_path / "real" / "made.png")
     write_all({dangling: b"png"})
     assert dangling.is_symlink() and (tmp_path / "real" / "made.png").read_bytes() == b"png"
+    loop = tmp_path / "loop.html"
+    loop.symlink_to(loop)
+    with pytest.raises(UserError, match="cannot write .*loop"):
+        write_atomically(loop, "x")
 
 
 def test_report_md_refuses_to_replace_an_image_and_map_it_was_not_given(
