@@ -22,6 +22,53 @@ from cablemap.errors import INTERRUPTED_EXIT_CODE, CablemapError
 FORMAT = click.Choice(["table", "json"])
 
 
+def reject_empty(command: click.Command, ctx: click.Context, args: list[str]) -> None:
+    """Refuse an option or argument given as the empty string, before anything runs.
+
+    ``--data ""`` would otherwise mean the current directory, ``--source ""`` the
+    default source and ``--countries ""`` every country: a typo or an unset shell
+    variable must not silently change the question.
+
+    Raises
+    ------
+    UserError
+        Naming the option (or argument) that is empty.
+    """
+    from cablemap.errors import UserError
+
+    opts, _, _ = command.make_parser(ctx).parse_args(args=list(args))
+    for param in command.get_params(ctx):
+        value = opts.get(param.name) if param.name else None
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, str) and not v.strip() for v in values):
+            if isinstance(param, click.Option):
+                name = max(param.opts, key=len)
+            else:
+                name = param.human_readable_name
+            raise UserError(f"{name} is empty; give a value or leave it out")
+
+
+class StrictCommand(click.Command):
+    """A command that refuses empty-string options and arguments (see :func:`reject_empty`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Check for empty values, then parse as click does."""
+        reject_empty(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+
+class StrictGroup(click.Group):
+    """A group whose options, commands and subgroups refuse empty-string values."""
+
+    command_class = StrictCommand
+    group_class = type
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Check for empty values, then parse as click does."""
+        reject_empty(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+
 class Context:
     """What the global options decided, handed to every command."""
 
@@ -44,13 +91,25 @@ class Context:
         for warning in warnings:
             kinds[warning.kind] = kinds.get(warning.kind, 0) + 1
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-        click.echo(
+        echo(
             f"cablemap: warning: {len(warnings)} records skipped ({summary}); first: {warnings[0]}",
             err=True,
         )
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """Print ``text`` (which may hold names from the data) without terminal controls.
+
+    Escape sequences and control characters are removed (newlines and tabs kept), so a
+    hostile name cannot recolour the terminal, move the cursor or set its title. JSON
+    output is unchanged: :func:`json.dumps` already escapes every control character.
+    """
+    from cablemap.sanitize import terminal_text
+
+    click.echo(terminal_text(text), err=err)
 
 
 def policy_option(help_text: str, *, required: bool = False) -> Any:
@@ -151,7 +210,7 @@ def map_options(command: Any) -> Any:
     )(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StrictGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cablemap")
 @click.option(
     "--data",
@@ -202,16 +261,14 @@ def _report_fetch(ctx: Context, result: Any) -> None:
     info = result.snapshot
     counts = info.counts
     state = "stored new snapshot" if result.changed else "unchanged; using stored snapshot"
-    click.echo(
+    echo(
         f"{state} {info.id} ({info.manifest['layout']}, {counts['cables']} cables, "
         f"{counts['landing_points']} landing points) from {result.source.location}"
     )
     if result.revalidated:
-        click.echo(
-            f"{result.revalidated} files unchanged on the server (revalidated, not re-downloaded)"
-        )
+        echo(f"{result.revalidated} files unchanged on the server (revalidated, not re-downloaded)")
     if result.source.terms:
-        click.echo(f"terms: {result.source.terms}")
+        echo(f"terms: {result.source.terms}")
 
 
 @data.command("list")
@@ -236,18 +293,18 @@ def data_list(ctx: Context, fmt: str) -> None:
     ]
     damaged = [{"id": d.id, "damaged": d.reason} for d in store.damaged()]
     if fmt == "json":
-        click.echo(json.dumps(rows + damaged, indent=2))
+        echo(json.dumps(rows + damaged, indent=2))
     elif not rows and not damaged:
-        click.echo("no snapshots yet: run `cablemap data fetch` or `cablemap data import PATH`")
+        echo("no snapshots yet: run `cablemap data fetch` or `cablemap data import PATH`")
     else:
         for row in rows:
             mark = "*" if row["current"] else " "
-            click.echo(
+            echo(
                 f"{mark} {row['id']}  {row['fetched_at']}  {row['layout']}  "
                 f"{row['cables']} cables  {row['landing_points']} landing points  {row['source']}"
             )
         for bad in damaged:
-            click.echo(f"! {bad['id']}  damaged: {bad['damaged']}")
+            echo(f"! {bad['id']}  damaged: {bad['damaged']}")
 
 
 @data.command("verify")
@@ -271,13 +328,13 @@ def data_verify(ctx: Context, snapshot_id: str | None) -> None:
     for info in infos:
         problems += store.verify(info)
     for line in problems:
-        click.echo(line)
+        echo(line)
     if problems:
         raise DataError(
             f"{len(problems)} problems; fetch or import the source again to repair a snapshot, "
             "or `cablemap data remove ID`"
         )
-    click.echo(f"{len(infos)} snapshots intact")
+    echo(f"{len(infos)} snapshots intact")
 
 
 @data.command("remove")
@@ -288,7 +345,7 @@ def data_remove(ctx: Context, snapshot_id: str) -> None:
     from cablemap.snapshot import SnapshotStore
 
     SnapshotStore(ctx.settings().cache_dir).remove(snapshot_id)
-    click.echo(f"removed snapshot {snapshot_id}")
+    echo(f"removed snapshot {snapshot_id}")
 
 
 @data.command("info")
@@ -299,15 +356,15 @@ def data_info(ctx: Context, snapshot_id: str | None, fmt: str) -> None:
     """Describe the data in use (or the snapshot SNAPSHOT_ID): source, time and counts."""
     info = _describe(ctx, snapshot_id)
     if fmt == "json":
-        click.echo(json.dumps(info, indent=2))
+        echo(json.dumps(info, indent=2))
         return
-    click.echo(f"snapshot:        {info['snapshot']}")
-    click.echo(f"source:          {info['source']['name'] or info['source']['location']}")
-    click.echo(f"layout:          {info['layout']}")
-    click.echo(f"fetched at:      {info['fetched_at'] or '(loaded directly, not stored)'}")
+    echo(f"snapshot:        {info['snapshot']}")
+    echo(f"source:          {info['source']['name'] or info['source']['location']}")
+    echo(f"layout:          {info['layout']}")
+    echo(f"fetched at:      {info['fetched_at'] or '(loaded directly, not stored)'}")
     for key, value in info["counts"].items():
-        click.echo(f"{key.replace('_', ' ') + ':':<17}{value}")
-    click.echo(f"records skipped: {info['warnings']['total']}")
+        echo(f"{key.replace('_', ' ') + ':':<17}{value}")
+    echo(f"records skipped: {info['warnings']['total']}")
 
 
 def _describe(ctx: Context, snapshot_id: str | None) -> dict[str, Any]:
@@ -359,7 +416,7 @@ def _load_network(ctx: Context) -> Any:
     ctx.report_warnings(network.warnings)
     note = network._memo.get("store-error")
     if note:
-        click.echo(note, err=True)
+        echo(note, err=True)
     return network
 
 
@@ -382,7 +439,7 @@ def data_use(ctx: Context, snapshot_id: str) -> None:
     from cablemap.snapshot import SnapshotStore
 
     info = SnapshotStore(ctx.settings().cache_dir).use(snapshot_id)
-    click.echo(f"current snapshot: {info.id} (fetched {info.fetched_at})")
+    echo(f"current snapshot: {info.id} (fetched {info.fetched_at})")
 
 
 @data.command("check")
@@ -398,9 +455,9 @@ def data_check(ctx: Context, fmt: str) -> None:
     figures = topology_check(network.topology, dataset)
     figures["terrestrial"] = terrestrial_check(network)
     if fmt == "json":
-        click.echo(json.dumps({"snapshot": dataset.snapshot_id, **figures}, indent=2))
+        echo(json.dumps({"snapshot": dataset.snapshot_id, **figures}, indent=2))
     else:
-        click.echo(check_table(figures, dataset.snapshot_id))
+        echo(check_table(figures, dataset.snapshot_id))
 
 
 @cli.command("route")
@@ -502,36 +559,42 @@ def route(
         avoid_flagged=avoid_flagged,
     )
     if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        echo(json.dumps(report.as_dict(), indent=2))
     elif fmt == "geojson":
         from cablemap.render.geojson import route_geojson
 
-        click.echo(json.dumps(route_geojson(report, network)))
+        echo(json.dumps(route_geojson(report, network)))
     else:
         from cablemap.render.text import route_table
 
-        click.echo(route_table(report, network))
+        echo(route_table(report, network))
+    files: dict[Path, str | bytes] = {}
     if map_path is not None:
         from cablemap.render import interactive
 
-        _write_map(interactive.route_map(report, network), map_path, self_contained, embed)
+        drawn = interactive.route_map(report, network)
+        files[map_path] = _map_text(drawn, self_contained, embed)
     if image_path is not None:
         from cablemap.render import static
 
-        static.save_figure(static.route_figure(report, network), image_path)
-        click.echo(f"wrote {image_path}", err=True)
+        files[image_path] = static.image_bytes(static.route_figure(report, network), image_path)
+    _write_files(files)
 
 
-def _write_map(folium_map: Any, path: Path, self_contained: bool, embed: bool) -> None:
-    from cablemap.files import write_atomically
+def _map_text(folium_map: Any, self_contained: bool, embed: bool) -> str:
     from cablemap.render import interactive
 
     if embed:
-        text = interactive.to_embed(folium_map, self_contained=self_contained)
-    else:
-        text = interactive.to_html(folium_map, self_contained=self_contained)
-    write_atomically(path, text)
-    click.echo(f"wrote {path}", err=True)
+        return interactive.to_embed(folium_map, self_contained=self_contained)
+    return interactive.to_html(folium_map, self_contained=self_contained)
+
+
+def _write_files(files: dict[Path, str | bytes]) -> None:
+    """Write a command's rendered files, all or none, and name each one written."""
+    from cablemap.files import write_all
+
+    for path in write_all(files):
+        echo(f"wrote {path}", err=True)
 
 
 @cli.command("map")
@@ -569,12 +632,13 @@ def risk_map(
     flags = policy_flags(network, load_policy(policy))
     cuts = resolve_cuts(network, cut=cut, near=cut_near, regions=cut_in)
     drawn = interactive.risk_map(network, flags, country=country, cuts=cuts)
-    _write_map(drawn, output, self_contained, embed)
+    files: dict[Path, str | bytes] = {output: _map_text(drawn, self_contained, embed)}
     if image_path is not None:
         from cablemap.render import static
 
-        static.save_figure(static.risk_figure(network, flags, country=country), image_path)
-        click.echo(f"wrote {image_path}", err=True)
+        figure = static.risk_figure(network, flags, country=country)
+        files[image_path] = static.image_bytes(figure, image_path)
+    _write_files(files)
 
 
 @cli.command("report")
@@ -583,6 +647,11 @@ def risk_map(
 @policy_option("Policy to flag by.")
 @output_option("Report file: .html (self-contained) or .md (image and map beside it).")
 @click.option("--k", "k", type=click.IntRange(1, 10), default=3, show_default=True)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the image and map a .md report writes beside itself if they exist.",
+)
 @cut_options
 @filter_options
 @pass_context
@@ -601,12 +670,16 @@ def report(
     cut_near: tuple[str, ...],
     cut_in: tuple[str, ...],
     change_cost: float,
+    force: bool,
 ) -> None:
-    """Write a report: summary, map, image, hop tables, the flags' sources, the data licence."""
-    from cablemap.files import check_output_path
-    from cablemap.render.report import write_report
+    """Write a report: summary, map, image, hop tables, the flags' sources, the data licence.
 
-    check_output_path(output, (".html", ".htm", ".md"))
+    A .md report also writes FILE.png and FILE-map.html beside it; it refuses to replace
+    them unless --force is given.
+    """
+    from cablemap.render.report import check_report_paths, write_report
+
+    check_report_paths(output, force=force)
     network = _load_network(ctx)
     for path in write_report(
         network,
@@ -623,8 +696,9 @@ def report(
         cut_near=cut_near,
         cut_in=cut_in,
         change_cost=change_cost,
+        force=force,
     ):
-        click.echo(f"wrote {path}")
+        echo(f"wrote {path}")
 
 
 @cli.command("matrix")
@@ -665,7 +739,7 @@ def matrix(
     image_path: Path | None,
 ) -> None:
     """Best route, latency, policy exposure (and resilience) for every pair of countries."""
-    from cablemap.analysis.matrix import check_matrix_path, compute_matrix, write_matrix
+    from cablemap.analysis.matrix import check_matrix_path, compute_matrix, matrix_bytes
     from cablemap.errors import UserError
 
     if countries and all_countries:
@@ -673,8 +747,10 @@ def matrix(
     check_matrix_path(output)
     if image_path is not None and image_path.suffix.lower() not in (".png", ".svg"):
         raise UserError(f"cannot write {image_path}: the heatmap is written as .png or .svg")
-    network = _load_network(ctx)
     chosen = [c.strip() for c in countries.split(",") if c.strip()] if countries else None
+    if countries is not None and not chosen:
+        raise UserError(f"--countries {countries!r} names no country; give ISO codes or names")
+    network = _load_network(ctx)
     frame = compute_matrix(
         network,
         countries=chosen,
@@ -689,14 +765,18 @@ def matrix(
         cut_in=cut_in,
         change_cost=change_cost,
     )
-    write_matrix(frame, output)
-    click.echo(f"wrote {output} ({len(frame)} country pairs)")
+    files: dict[Path, str | bytes] = {output: matrix_bytes(frame, output)}
     if image_path is not None:
         from cablemap.render.heatmap import matrix_heatmap
-        from cablemap.render.static import save_figure
+        from cablemap.render.static import image_bytes
 
-        save_figure(matrix_heatmap(frame), image_path)
-        click.echo(f"wrote {image_path}")
+        files[image_path] = image_bytes(matrix_heatmap(frame), image_path)
+    from cablemap.files import write_all
+
+    first, *others = write_all(files)
+    echo(f"wrote {first} ({len(frame)} country pairs)")
+    for path in others:
+        echo(f"wrote {path}")
 
 
 STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])
@@ -725,9 +805,7 @@ def stations(ctx: Context, country: str | None, risky: bool, policy: str | None,
     rows = [r for r in station_exposure(dataset, flags) if within is None or r.id in within]
     if risky:
         rows = [row for row in rows if row.risky]
-    click.echo(
-        tables.stations_output(rows, fmt, flags.policy if flags else None, dataset.snapshot_id)
-    )
+    echo(tables.stations_output(rows, fmt, flags.policy if flags else None, dataset.snapshot_id))
 
 
 @cli.command("cable")
@@ -746,7 +824,7 @@ def cable(ctx: Context, cable_id: str, policy: str | None, fmt: str) -> None:
     network = _load_network(ctx)
     flags = policy_flags(network, load_policy(policy)) if policy else None
     info = describe_cable(cable_id, network.dataset, network.topology, default_registry(), flags)
-    click.echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
+    echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
 
 
 @cli.group(invoke_without_command=True)
@@ -758,7 +836,7 @@ def policies(click_ctx: click.Context) -> None:
 
         for name in shipped_policies():
             policy = load_policy(name)
-            click.echo(f"{policy.id:<28} {len(policy.rules)} rules  {policy.name}")
+            echo(f"{policy.id:<28} {len(policy.rules)} rules  {policy.name}")
 
 
 @policies.command("show")
@@ -768,7 +846,7 @@ def policies_show(name: str) -> None:
     from cablemap.policy.rules import load_policy
     from cablemap.render import tables
 
-    click.echo(tables.policy_text(load_policy(name)))
+    echo(tables.policy_text(load_policy(name)))
 
 
 @cli.group()
@@ -796,12 +874,12 @@ def carriers_unmatched(ctx: Context, fmt: str) -> None:
             if registry.match(name) is None
         ]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
+        echo(json.dumps(rows, indent=2))
         return
     known = len(registry.entities)
-    click.echo(f"{len(rows)} names unknown to the registry ({known} entities); most cables first:")
+    echo(f"{len(rows)} names unknown to the registry ({known} entities); most cables first:")
     for row in rows:
-        click.echo(f"{row['cables']:>4}  {row['role']:<8}  {row['name']}")
+        echo(f"{row['cables']:>4}  {row['role']:<8}  {row['name']}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -813,7 +891,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             standalone_mode=False,
         )
     except CablemapError as exc:
-        click.echo(f"cablemap: error: {exc}", err=True)
+        from cablemap.sanitize import one_line
+
+        echo(f"cablemap: error: {one_line(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -821,13 +901,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("cablemap: interrupted; nothing was changed", err=True)
+        echo("cablemap: interrupted; nothing was changed", err=True)
         _exit_now_if_downloads_linger(INTERRUPTED_EXIT_CODE)
         sys.exit(INTERRUPTED_EXIT_CODE)
     except Exception as exc:  # a bug: one line, with a way to get the details
         if os.environ.get("CABLEMAP_DEBUG"):
             raise
-        click.echo(
+        echo(
             f"cablemap: internal error: {type(exc).__name__}: {exc} (this is a bug; rerun with "
             "CABLEMAP_DEBUG=1 for the traceback and report it)",
             err=True,

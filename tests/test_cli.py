@@ -412,10 +412,20 @@ def test_report_command_and_failed_run_keeps_existing_file(open_root, isolated_c
     assert "# Routes from United Kingdom to Singapore" in out.read_text()
     assert (tmp_path / "report.png").exists() and (tmp_path / "report-map.html").exists()
     out.write_text("my notes")
+    png = (tmp_path / "report.png").read_bytes()
     failed = run(
-        "--data", str(open_root), "report", "Atlantis", "SG", "-o", str(out), cache=isolated_cache
-    )
+        "--data",
+        str(open_root),
+        "report",
+        "Atlantis",
+        "SG",
+        "-o",
+        str(out),
+        "--force",
+        cache=isolated_cache,
+    )  # --force: the image and map beside it exist (without it: exit 2 before any work)
     assert failed.returncode == 6 and out.read_text() == "my notes"
+    assert (tmp_path / "report.png").read_bytes() == png
 
 
 def test_matrix_csv_agrees_with_route(open_root, isolated_cache, tmp_path):

@@ -13,7 +13,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cablemap"
 
-BASE = {"errors", "config", "resources", "files"}
+BASE = {"errors", "config", "resources", "files", "sanitize"}
 """Modules every layer may import."""
 
 LAYERS = {

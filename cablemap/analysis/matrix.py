@@ -420,8 +420,10 @@ def write_matrix(frame: pd.DataFrame, path: str | Path) -> Path:
 
     CSV keeps lengths to the metre and times to the microsecond (3 decimals), with NA
     as an empty field (read it back with :func:`read_matrix`); Parquet keeps full
-    precision, the column types and ``attrs``. The file is written to a temporary name
-    beside ``path`` and moved into place, so a failed run leaves no partial file.
+    precision, the column types and ``attrs``. Text cells that a spreadsheet would run
+    as a formula get a leading ``'`` in CSV (:func:`cablemap.sanitize.csv_cell`). The
+    file is written to a temporary name beside ``path`` and moved into place, so a
+    failed run leaves no partial file.
 
     Raises
     ------
@@ -429,12 +431,31 @@ def write_matrix(frame: pd.DataFrame, path: str | Path) -> Path:
         Another suffix (nothing is written), Parquet without pyarrow installed, or a
         directory that does not exist.
     """
-    from cablemap.files import write_with
+    from cablemap.files import write_atomically
+
+    target = check_matrix_path(path)
+    return write_atomically(target, matrix_bytes(frame, target))
+
+
+def matrix_bytes(frame: pd.DataFrame, path: str | Path) -> bytes:
+    """The matrix encoded as :func:`write_matrix` writes it to ``path`` (CSV or Parquet).
+
+    Raises
+    ------
+    UserError
+        Another suffix, or Parquet without pyarrow installed.
+    """
+    import io
+
+    from cablemap.sanitize import csv_safe_frame
 
     target = check_matrix_path(path)
     if target.suffix.lower() == ".csv":
-        return write_with(target, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.3f"))
-    return write_with(target, lambda tmp: frame.to_parquet(tmp, index=False))
+        text = csv_safe_frame(frame).to_csv(index=False, float_format="%.3f")
+        return text.encode("utf-8")
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
 
 
 def read_matrix(path: str | Path) -> pd.DataFrame:

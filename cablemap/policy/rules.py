@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cablemap.dataset.countries import resolve_country
 from cablemap.errors import UserError
 from cablemap.policy.carriers import Entity, Registry, default_registry
 from cablemap.policy.toml_errors import check_table, read_toml, where
@@ -226,6 +227,11 @@ def _rule(raw: dict[str, Any], path: Path, text: str, registry: Registry) -> Rul
         for code in raw.get(key, []):
             if not (isinstance(code, str) and re.fullmatch(r"[A-Z]{2}", code)):
                 raise fail(f"{key}: {code!r} is not an ISO alpha-2 code", key)
+            if resolve_country(code) is None:
+                raise fail(
+                    f"{key}: {code!r} is not a known ISO 3166-1 country code (like CN, HK, RU)",
+                    f'"{code}"',
+                )
     selectors = ("hq_countries", "state_controlled_by", "entities", "covered_list")
     if raw["applies_to"] == "landing" and not raw.get("countries"):
         raise fail("a landing rule needs 'countries'")

@@ -8,25 +8,67 @@ from typing import Any
 
 from cablemap.errors import CablemapError, DataError
 
+MAX_TOML_BYTES = 1024 * 1024
+"""Largest TOML file read (1 MiB); the shipped files are a few KiB each."""
+
+MAX_TOML_DEPTH = 16
+"""Deepest nesting of tables and arrays accepted; policies and registries use 3 or 4."""
+
 
 def read_toml(path: Path, error: type[CablemapError] = DataError) -> tuple[dict[str, Any], str]:
     """Parse a TOML file, returning the document and its text.
 
+    A UTF-8 byte order mark at the start is accepted and dropped. Files larger than
+    :data:`MAX_TOML_BYTES` or nested deeper than :data:`MAX_TOML_DEPTH` are refused,
+    so a hostile file cannot exhaust memory or the interpreter's recursion limit.
+
     Raises
     ------
     DataError
-        (or ``error``) naming the file and the line for unreadable or invalid TOML.
+        (or ``error``) naming the file and the line for unreadable, oversized, too deeply
+        nested or invalid TOML.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_TOML_BYTES:
+            raise error(
+                f"{path}: {size:,} bytes, over the {MAX_TOML_BYTES:,}-byte limit for TOML "
+                "files; is it the right file?"
+            )
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(f"{path}: not UTF-8 text ({exc.reason}); save the file as UTF-8") from exc
     except OSError as exc:
         raise error(f"{path}: cannot read ({exc.strerror or exc})") from exc
     try:
-        return tomllib.loads(text), text
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: invalid TOML: {exc}; fix the file") from exc
+    except RecursionError as exc:
+        raise error(_too_deep(path)) from exc
+    if _depth(doc) > MAX_TOML_DEPTH:
+        raise error(_too_deep(path))
+    return doc, text
+
+
+def _too_deep(path: Path) -> str:
+    return (
+        f"{path}: tables or arrays nested more than {MAX_TOML_DEPTH} levels deep; flatten the file"
+    )
+
+
+def _depth(doc: Any) -> int:
+    """How deeply tables and arrays nest in ``doc`` (counted without recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_TOML_DEPTH:
+            break
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def line_of(text: str, *needles: str) -> int | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from cablemap import __version__
 from cablemap.analysis.query import trace_routes
+from cablemap.errors import UserError
 from cablemap.render.shown import shown_routes
 from cablemap.render.style import ATTRIBUTION, BASEMAP_ATTRIBUTION
 
@@ -338,6 +339,48 @@ def _markdown(parts: ReportParts, s: _Sections) -> str:
     return "\n".join(out) + "\n"
 
 
+REPORT_SUFFIXES = (".html", ".htm", ".md")
+"""File suffixes a report is written as."""
+
+
+def report_companions(path: Path) -> list[Path]:
+    """The files a report at ``path`` writes beside itself: for ``.md``, its image and map."""
+    path = Path(path)
+    if path.suffix.lower() != ".md":
+        return []
+    return [path.with_suffix(".png"), path.with_name(f"{path.stem}-map.html")]
+
+
+def check_report_paths(path: Path, *, force: bool = False) -> list[Path]:
+    """Check, before any work, every file a report at ``path`` would write.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``path`` and its companions (see :func:`report_companions`).
+
+    Raises
+    ------
+    UserError
+        For a bad suffix or directory, or when a companion file the user did not name
+        already exists and ``force`` is false (it would be silently replaced).
+    """
+    from cablemap.files import check_output_path
+
+    check_output_path(path, REPORT_SUFFIXES)
+    companions = report_companions(path)
+    for companion in companions:
+        check_output_path(companion)
+    existing = [str(p) for p in companions if p.exists() or p.is_symlink()]
+    if existing and not force:
+        raise UserError(
+            f"report {path} would replace {' and '.join(existing)} (a .md report writes "
+            "its image and map beside it); pass --force to replace them, or choose another "
+            "report name"
+        )
+    return [path, *companions]
+
+
 def write_report(
     network: Network,
     origin: str,
@@ -346,24 +389,28 @@ def write_report(
     *,
     policy: str | None = None,
     k: int = 3,
+    force: bool = False,
     **filters: Any,
 ) -> list[Path]:
     """Answer a route question and write its report (``.html`` or ``.md``) to ``path``.
 
     A Markdown report also writes its static image (``<stem>.png``) and its interactive
-    map (``<stem>-map.html``, self-contained) beside it, and links them. Every file is
-    written atomically. Returns the files written.
+    map (``<stem>-map.html``, self-contained) beside it, and links them; it refuses to
+    replace those two if they exist, unless ``force``. Everything is rendered first,
+    then all files are written or none (:func:`cablemap.files.write_all`). Returns the
+    files written.
 
     Raises
     ------
     UserError
-        For a suffix other than ``.html``, ``.htm`` or ``.md``.
+        For a suffix other than ``.html``, ``.htm`` or ``.md``, or an existing image or
+        map beside a ``.md`` report without ``force``.
     """
-    from cablemap.files import check_output_path, write_atomically
+    from cablemap.files import write_all
     from cablemap.policy.carriers import default_registry
     from cablemap.render import interactive, static
 
-    check_output_path(path, (".html", ".htm", ".md"))
+    check_report_paths(path, force=force)
     fmt = {".html": "html", ".htm": "html", ".md": "md"}[path.suffix.lower()]
     main = trace_routes(
         network, origin, destination, k=k, resilience=True, policy=policy, **filters
@@ -372,15 +419,14 @@ def write_report(
     image = static.figure_bytes(static.route_figure(main, network), "png", compact=True)
     route_map = interactive.route_map(main, network)
     parts = ReportParts(main, clean, network, default_registry(), image_png=image)
-    written: list[Path] = []
+    files: dict[Path, str | bytes] = {}
     if fmt == "html":
         parts = replace(parts, map_html=interactive.to_embed(route_map, self_contained=True))
+        files[path] = build_report(parts, fmt)
     else:
-        png, page = path.with_suffix(".png"), path.with_name(f"{path.stem}-map.html")
-        written += [
-            write_atomically(png, parts.image_png),
-            write_atomically(page, interactive.to_html(route_map, self_contained=True)),
-        ]
-        parts = replace(parts, image_png=b"", image_name=png.name, map_name=page.name)
-    written.insert(0, write_atomically(path, build_report(parts, fmt)))
-    return written
+        png, page = report_companions(path)
+        image_only = replace(parts, image_png=b"", image_name=png.name, map_name=page.name)
+        files[path] = build_report(image_only, fmt)
+        files[png] = parts.image_png
+        files[page] = interactive.to_html(route_map, self_contained=True)
+    return write_all(files)

@@ -8,6 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from cablemap.sanitize import csv_cell, terminal_text
+
 if TYPE_CHECKING:
     from cablemap.policy.rules import Policy
     from cablemap.policy.stations import StationExposure
@@ -67,7 +69,8 @@ def stations_output(
         )
         for rank, r in enumerate(rows, start=1):
             writer.writerow(
-                [
+                csv_cell(cell)
+                for cell in [
                     rank,
                     r.id,
                     r.name,
@@ -79,7 +82,7 @@ def stations_output(
                     " | ".join(r.reasons),
                 ]
             )
-        return buffer.getvalue().rstrip("\n")
+        return terminal_text(buffer.getvalue().rstrip("\n"))
     return _stations_table(rows, policy, snapshot_id)
 
 
@@ -97,7 +100,7 @@ def _stations_table(rows: Sequence[StationExposure], policy: Policy | None, snap
             for citation in rule.citations:
                 lines.append(f"  [{rule.id}] {citation.short()}")
     lines += ["", ATTRIBUTION]
-    return "\n".join(lines)
+    return terminal_text("\n".join(lines))
 
 
 def cable_text(info: dict[str, Any]) -> str:
@@ -151,7 +154,7 @@ def cable_text(info: dict[str, Any]) -> str:
                 f"        source: {c['publisher']}, {c['title']} ({c['date']}) {c['url']}"
                 for c in flag["citations"]
             )
-    return "\n".join(lines)
+    return terminal_text("\n".join(lines))
 
 
 def policy_text(policy: Policy) -> str:
@@ -179,4 +182,4 @@ def policy_text(policy: Policy) -> str:
             lines.append(f"    source: {citation.short()}")
             if citation.note:
                 lines.append(f"      ({citation.note})")
-    return "\n".join(lines)
+    return terminal_text("\n".join(lines))

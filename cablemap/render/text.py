@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cablemap.sanitize import terminal_text
+
 if TYPE_CHECKING:
     from cablemap.analysis.query import RouteReport
     from cablemap.analysis.routing import Route
@@ -40,7 +42,7 @@ def route_table(report: RouteReport, network: Network) -> str:
             "",
             f"Not routed over (status overlay, --include-status KIND to allow): {listed}",
         ]
-    return "\n".join(lines)
+    return terminal_text("\n".join(lines))
 
 
 def _direct_block(report: RouteReport, network: Network) -> list[str]:
@@ -242,4 +244,4 @@ def check_table(figures: dict[str, Any], snapshot_id: str) -> str:
     if ratio["outliers"]:
         lines += ["", "Rebuilt length far from the stated length:"]
         lines += [f"  {o['cable_id']}: {o['ratio']:.2f}" for o in ratio["outliers"]]
-    return "\n".join(lines)
+    return terminal_text("\n".join(lines))

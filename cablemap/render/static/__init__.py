@@ -38,7 +38,8 @@ Modules
 - :mod:`~cablemap.render.static.route_captions`: the words of a route figure.
 - :mod:`~cablemap.render.static.route`: :func:`route_figure`.
 - :mod:`~cablemap.render.static.risk`: :func:`risk_figure`.
-- :mod:`~cablemap.render.static.save`: :func:`save_figure` and :func:`figure_bytes`.
+- :mod:`~cablemap.render.static.save`: :func:`save_figure`, :func:`figure_bytes` and
+  :func:`image_bytes`.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ from cablemap.render.static.projection import (
 )
 from cablemap.render.static.risk import risk_figure
 from cablemap.render.static.route import route_figure
-from cablemap.render.static.save import IMAGE_FORMATS, figure_bytes, save_figure
+from cablemap.render.static.save import IMAGE_FORMATS, figure_bytes, image_bytes, save_figure
 from cablemap.render.static.shapes import line_arrays, polygon_paths
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "Basemap",
     "central_longitude",
     "figure_bytes",
+    "image_bytes",
     "into_window",
     "line_arrays",
     "load_basemap",

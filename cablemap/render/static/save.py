@@ -46,13 +46,7 @@ def save_figure(fig: Figure, path: str | Path, *, compact: bool = False) -> Path
         open), or the directory does not exist.
     """
     target = Path(path).expanduser()
-    image_format = IMAGE_FORMATS.get(target.suffix.lower())
-    if image_format is None:
-        allowed = ", ".join(IMAGE_FORMATS)
-        raise UserError(
-            f"cannot write {target}: images are written as {allowed} "
-            f"(not {target.suffix or 'a file without suffix'}); change the file name"
-        )
+    image_format = _format_for(target)
     try:
         if compact and image_format == "png":
             data = figure_bytes(fig, "png", compact=True)
@@ -60,6 +54,36 @@ def save_figure(fig: Figure, path: str | Path, *, compact: bool = False) -> Path
         return write_with(target, lambda tmp: fig.savefig(tmp, **_save_options(fig, image_format)))
     finally:
         _close(fig)
+
+
+def image_bytes(fig: Figure, path: str | Path) -> bytes:
+    """The figure encoded as :func:`save_figure` would write it to ``path``, then closed.
+
+    For commands that write several files all or none
+    (:func:`cablemap.files.write_all`): render every file first, then write them.
+
+    Raises
+    ------
+    UserError
+        If the suffix of ``path`` is not ``.png`` or ``.svg`` (the figure stays open).
+    """
+    image_format = _format_for(Path(path).expanduser())
+    try:
+        return figure_bytes(fig, image_format)
+    finally:
+        _close(fig)
+
+
+def _format_for(target: Path) -> str:
+    """The matplotlib format for ``target``'s suffix, or a user error."""
+    image_format = IMAGE_FORMATS.get(target.suffix.lower())
+    if image_format is None:
+        allowed = ", ".join(IMAGE_FORMATS)
+        raise UserError(
+            f"cannot write {target}: images are written as {allowed} "
+            f"(not {target.suffix or 'a file without suffix'}); change the file name"
+        )
+    return image_format
 
 
 def figure_bytes(fig: Figure, image_format: str = "png", *, compact: bool = False) -> bytes:
@@ -87,6 +111,7 @@ def figure_bytes(fig: Figure, image_format: str = "png", *, compact: bool = Fals
 
 
 def _save_options(fig: Figure, image_format: str) -> dict[str, Any]:
+    _xml_safe_texts(fig)
     options: dict[str, Any] = {
         "format": image_format,
         "dpi": PNG_DPI,
@@ -94,6 +119,24 @@ def _save_options(fig: Figure, image_format: str) -> dict[str, Any]:
         "metadata": _metadata(fig, image_format),
     }
     return options
+
+
+def _xml_safe_texts(fig: Figure) -> None:
+    """Remove the characters XML 1.0 forbids (NUL, most C0) from every text of ``fig``.
+
+    Names from the data reach titles, labels and legends; the SVG writer copies them
+    into the file (as text and as comments), where one NUL makes the image unreadable.
+    Every figure passes here before it is encoded, PNG included, so both formats agree.
+    """
+    from matplotlib.text import Text
+
+    from cablemap.sanitize import xml_text
+
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if text != xml_text(text):
+            artist.set_text(xml_text(text))
+    fig.set_label(xml_text(str(fig.get_label())))
 
 
 def _palette_png(rendered_png: Any, metadata: dict[str, str | None]) -> bytes:
