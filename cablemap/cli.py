@@ -904,6 +904,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         echo("cablemap: interrupted; nothing was changed", err=True)
         _exit_now_if_downloads_linger(INTERRUPTED_EXIT_CODE)
         sys.exit(INTERRUPTED_EXIT_CODE)
+    except OSError as exc:  # the machine said no (full disk, read-only, name too long)
+        where = f"{str(exc.filename)[:200]}: " if exc.filename else ""
+        echo(
+            f"cablemap: error: {where}{exc.strerror or exc}; check that the path exists, is "
+            "writable and its disk has room (the cache: CABLEMAP_CACHE_DIR)",
+            err=True,
+        )
+        sys.exit(2)
     except Exception as exc:  # a bug: one line, with a way to get the details
         if os.environ.get("CABLEMAP_DEBUG"):
             raise

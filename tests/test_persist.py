@@ -177,3 +177,24 @@ def test_read_only_cache_still_answers_with_a_one_line_note(open_root, isolated_
     notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
     assert len(notes) == 1 and "Read-only file system" in notes[0]
     assert '"routes"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "text"), [(28, "No space left on device"), (30, "Read-only file system")]
+)
+def test_full_or_read_only_disk_on_import_is_one_line(
+    open_root, isolated_cache, monkeypatch, capsys, code, text
+):
+    """ENOSPC or EROFS while storing a snapshot: one line, exit 2, no internal error."""
+    from cablemap import cli
+    from cablemap.snapshot import SnapshotStore
+
+    def refuse(self):
+        raise OSError(code, text, str(isolated_cache / "staging"))
+
+    monkeypatch.setattr(SnapshotStore, "staging", refuse)
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["data", "import", str(open_root)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert ended.value.code == 2 and len(err) == 1
+    assert err[0].startswith("cablemap: error:") and text in err[0] and "internal" not in err[0]
