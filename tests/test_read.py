@@ -183,3 +183,13 @@ def test_a_local_source_is_bounded_like_a_download(mini_root, monkeypatch):
     monkeypatch.setattr(read, "MAX_FILE_BYTES", 1000)
     with pytest.raises(DataError, match="over the 1,000-byte cap for one file"):
         load_dataset(mini_root)
+
+
+def test_invalid_utf8_is_reported_where_it_is(mini_root):
+    path = mini_root / "cable" / "beta-south.json"
+    data = path.read_bytes()
+    at = data.index(b"Singtel")
+    path.write_bytes(data[:at] + b"\xff\xfe" + data[at:])
+    line = data.count(b"\n", 0, at) + 1
+    with pytest.raises(DataError, match=rf"invalid UTF-8 at byte {at} \(line {line}\)"):
+        load_dataset(mini_root)

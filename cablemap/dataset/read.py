@@ -95,7 +95,17 @@ def parse_json(content: bytes | None, file: str) -> Any:
     try:
         return orjson.loads(content)
     except orjson.JSONDecodeError as exc:
-        raise DataError(f"{file}: malformed JSON ({exc}); re-fetch or fix the file") from exc
+        raise DataError(f"{file}: {_json_problem(content, exc)}; re-fetch or fix the file") from exc
+
+
+def _json_problem(content: bytes, exc: Exception) -> str:
+    """What is wrong, with the right place: orjson puts every UTF-8 error at char 0."""
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = content.count(b"\n", 0, bad.start) + 1
+        return f"invalid UTF-8 at byte {bad.start} (line {line})"
+    return f"malformed JSON ({exc})"
 
 
 def read_root(get: FileGetter) -> RawData:
