@@ -133,10 +133,16 @@ def test_planned_cable_stations_are_not_waypoints(network):
     def usable(station):
         return any(c not in today for c in network.station_cables[station])
 
+    def legitimate(station):  # not only military, non-commercial or occupied-territory
+        bad = {"military", "non-commercial", "occupied-territory"}
+        return any(network.cables[c].status not in bad for c in network.station_cables[station])
+
     served = {network.stations[s].iso2 for s in network.station_cables if usable(s)}
     assert any(not usable(s) for s in network.station_cables)  # planned-only stations exist
     for edge, _, a, b in network.terrestrial_edges:
-        waypoints = all(usable(s) or network.stations[s].iso2 not in served for s in (a, b))
+        waypoints = all(
+            usable(s) or (network.stations[s].iso2 not in served and legitimate(s)) for s in (a, b)
+        )
         assert (edge in blocked) != waypoints
 
 
