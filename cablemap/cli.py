@@ -469,7 +469,7 @@ def data_check(ctx: Context, fmt: str) -> None:
     type=click.IntRange(1, 50),
     default=1,
     show_default=True,
-    help="Up to K routes, each using a different set of cables.",
+    help="Up to K routes, each different in its main cables or transit countries.",
 )
 @click.option(
     "--resilience",
@@ -531,7 +531,7 @@ def route(
     self_contained: bool,
     embed: bool,
 ) -> None:
-    """Trace routes between two countries (names, ISO codes) or landing-station ids."""
+    """What connects two places: direct cables, cheapest routes, with a policy the clean one."""
     from cablemap.analysis.query import trace_routes
     from cablemap.files import check_output_path
 
