@@ -10,8 +10,8 @@ Run: ``python benchmarks/bench_connects.py [--runs 5]``
 from __future__ import annotations
 
 import argparse
-import time
 
+from bench_all import timed
 from bench_load import DEFAULT_DATA, machine
 from bench_network import PAIRS, median_ms, time_calls
 
@@ -20,15 +20,6 @@ from cablemap.analysis.query import trace_routes
 
 POLICY = "clean-network-2020"
 REGION = "red-sea"
-
-
-def timed(func, runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - started)
-    return samples
 
 
 def main() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -238,3 +240,18 @@ def browser() -> Iterator[object]:
     from browser import launch_browser
 
     yield from launch_browser()
+
+
+def run_cablemap(*args: str, env: dict[str, str] | None = None, cache: object = None):
+    """Run ``python -m cablemap ARGS`` as a user would: a real process, its own cache."""
+    full_env = {**os.environ, **(env or {})}
+    if cache is not None:
+        full_env["CABLEMAP_CACHE_DIR"] = str(cache)
+    return subprocess.run(
+        [sys.executable, "-m", "cablemap", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+        check=False,
+    )

@@ -1,24 +1,11 @@
 """The command line as a user runs it: real processes, exit codes, one-line errors."""
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
-
-
-def run(*args, env=None, cache=None):
-    full_env = {**os.environ, **(env or {})}
-    if cache is not None:
-        full_env["CABLEMAP_CACHE_DIR"] = str(cache)
-    return subprocess.run(
-        [sys.executable, "-m", "cablemap", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=120,
-    )
+from conftest import run_cablemap as run
 
 
 def _one_line_error(result, code, *fragments):

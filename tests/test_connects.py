@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import shapely
+from conftest import run_cablemap
 
 from cablemap.analysis.cuts import shipped_regions
 from cablemap.analysis.matrix import compute_matrix
@@ -32,24 +31,17 @@ def network():
 
 
 def test_cli_route_ph_us_lists_jupiter_flagged_and_plcn_as_direct(open_root, isolated_cache):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cablemap",
-            "--data",
-            str(open_root),
-            "route",
-            "PH",
-            "US",
-            "--policy",
-            POLICY,
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_cablemap(
+        "--data",
+        str(open_root),
+        "route",
+        "PH",
+        "US",
+        "--policy",
+        POLICY,
+        "--format",
+        "json",
+        cache=isolated_cache,
     )
     assert result.returncode == 0, result.stderr
     direct = {c["id"]: c for c in json.loads(result.stdout)["direct_cables"]}
@@ -266,12 +258,15 @@ def _walk(element):
 
 def test_stations_and_maps_take_any_place(open_root, isolated_cache):
     """--country on stations and map accepts a group or a city, not only a country."""
-    common = [sys.executable, "-m", "cablemap", "--data", str(open_root)]
-    eu = subprocess.run(
-        [*common, "stations", "--country", "EU", "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=False,
+    eu = run_cablemap(
+        "--data",
+        str(open_root),
+        "stations",
+        "--country",
+        "EU",
+        "--format",
+        "json",
+        cache=isolated_cache,
     )
     assert eu.returncode == 0, eu.stderr
     countries = {row["country"] for row in json.loads(eu.stdout)["stations"]}

@@ -23,14 +23,7 @@ url = "https://example.org/policy"
 """
 
 
-def run(*args, cache):
-    return subprocess.run(
-        [sys.executable, "-m", "cablemap", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CABLEMAP_CACHE_DIR": str(cache)},
-        timeout=120,
-    )
+from conftest import run_cablemap as run  # noqa: E402
 
 
 def one_line_error(result, code, *fragments):

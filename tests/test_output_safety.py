@@ -3,8 +3,6 @@
 import csv
 import json
 import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,14 +14,7 @@ from cablemap.sanitize import csv_cell, csv_safe_frame, terminal_text, xml_text
 HOSTILE = '=HYPERLINK("http://evil.example")\x1b]0;pwned\x07\x1b[31mChikura\x00\x9b2J\r'
 
 
-def run(*args, cache):
-    return subprocess.run(
-        [sys.executable, "-m", "cablemap", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CABLEMAP_CACHE_DIR": str(cache)},
-        timeout=120,
-    )
+from conftest import run_cablemap as run  # noqa: E402
 
 
 def rename_station(root: Path, old: str, new: str) -> None:
@@ -194,7 +185,6 @@ def test_write_all_writes_none_when_rendering_a_temporary_fails(tmp_path, monkey
 
 
 def test_replaced_file_keeps_its_mode_and_a_new_file_gets_the_usual_one(tmp_path):
-    import os
 
     from cablemap.files import write_all, write_atomically
 

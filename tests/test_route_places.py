@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from conftest import run_cablemap
 
 from cablemap.analysis.query import trace_routes
 from cablemap.errors import SamePlaceError
@@ -67,24 +66,17 @@ def test_every_hop_in_json_names_kind_countries_and_subdivisions(network):
 
 
 def test_cli_route_from_a_subdivision(open_root, isolated_cache):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cablemap",
-            "--data",
-            str(open_root),
-            "route",
-            "US-HI",
-            "JP",
-            "--format",
-            "json",
-            "--terrestrial",
-            "domestic",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_cablemap(
+        "--data",
+        str(open_root),
+        "route",
+        "US-HI",
+        "JP",
+        "--format",
+        "json",
+        "--terrestrial",
+        "domestic",
+        cache=isolated_cache,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

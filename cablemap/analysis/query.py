@@ -86,7 +86,7 @@ class RouteReport:
         """Jupyter: the routes on an interactive map (self-contained, built on display)."""
         return display.html(self)
 
-    def _left_out_by_status(self) -> list[dict[str, Any]]:
+    def left_out_by_status(self) -> list[dict[str, Any]]:
         """Cables landing at either end that the status overlay kept out, with the reason."""
         from cablemap.network.status import load_status_overlay
 
@@ -128,7 +128,7 @@ class RouteReport:
             "policy": {"id": self.policy.id, "name": self.policy.name} if self.policy else None,
             "clean": clean,
             "filters": self.filters.as_dict(),
-            "left_out_by_status": self._left_out_by_status(),
+            "left_out_by_status": self.left_out_by_status(),
             "assumptions": {
                 "backhaul_factor": BACKHAUL_FACTOR,
                 "backhaul_max_km": BACKHAUL_MAX_KM,

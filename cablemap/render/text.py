@@ -32,7 +32,7 @@ def route_table(report: RouteReport, network: Network) -> str:
     if report.resilience is not None:
         lines.append("")
         lines.extend(_resilience(report))
-    left_out = report.as_dict()["left_out_by_status"]
+    left_out = report.left_out_by_status()
     if left_out:
         kinds: dict[str, list[str]] = {}
         for entry in left_out:
