@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
@@ -109,6 +108,8 @@ def write_all(files: Mapping[Path, str | bytes]) -> list[Path]:
 def _temporary(path: Path, writer: Callable[[Path], object]) -> Path:
     """A complete temporary file beside ``path``, with the mode ``path`` will have."""
     try:
+        import tempfile  # writers only: read commands do not pay its import
+
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -6,7 +6,6 @@ repository; a built wheel carries the same files as ``cablemap/geodata/``.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,8 @@ def geodata_dir() -> Path:
 @cache
 def load_geodata_toml(name: str) -> dict[str, Any]:
     """Parse one TOML file of ``geodata/`` (cached; callers must not mutate the result)."""
+    import tomllib  # lazily: the stored network's route path reads no TOML
+
     path = geodata_dir() / name
     try:
         with path.open("rb") as handle:

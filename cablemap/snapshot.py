@@ -34,11 +34,12 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING, Any
 
 from cablemap.errors import CacheError, UserError, clip
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -126,6 +127,8 @@ class SnapshotStore:
 
     def lock(self) -> FileLock:
         """The lock that serialises writers (commit, replace, remove) to this cache."""
+        from filelock import FileLock  # writers only: read commands do not pay its import
+
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         return FileLock(self.cache_dir / "lock", timeout=LOCK_TIMEOUT_S)
 
@@ -244,6 +247,8 @@ class SnapshotStore:
     @contextlib.contextmanager
     def lock_or_fail(self) -> Iterator[None]:
         """Hold :meth:`lock`; a one-line error if another writer holds it too long."""
+        from filelock import Timeout
+
         lock = self.lock()
         try:
             lock.acquire()

@@ -198,3 +198,87 @@ def test_full_or_read_only_disk_on_import_is_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert ended.value.code == 2 and len(err) == 1
     assert err[0].startswith("cablemap: error:") and text in err[0] and "internal" not in err[0]
+
+
+def _mutations():
+    """(what, change) pairs: each change puts one wrong-typed value into a stored document."""
+
+    def station_name(d):
+        d["stations"][0][1] = 7
+
+    def station_row_short(d):
+        d["stations"][0].pop()
+
+    def lon_text(d):
+        d["stations"][0][4] = "east"
+
+    def owner_number(d):
+        d["cables"][0][6] = [1]
+
+    def planned_text(d):
+        d["cables"][0][3] = "yes"
+
+    def rfs_float(d):
+        d["cables"][0][2] = 2001.5
+
+    def terrestrial_row(d):
+        d["terrestrial_edges"].append([0, 1, "a"])
+
+    def node_station(d):
+        d["node_station"][0] = 3
+
+    def cable_edges(d):
+        d["cable_edges"][0] = ["x"]
+
+    def by_country(d):
+        d["places"]["by_country"]["ZZ"] = [1]
+
+    def country_names(d):
+        d["places"]["country_names"]["ZZ"] = None
+
+    def country_source(d):
+        d["country_source"]["ZZ"] = True
+
+    def edge_out_of_range(d):
+        d["edges"]["tail"][0] = len(d["nodes"])
+
+    return [
+        (f.__name__, f)
+        for f in (
+            station_name,
+            station_row_short,
+            lon_text,
+            owner_number,
+            planned_text,
+            rfs_float,
+            terrestrial_row,
+            node_station,
+            cable_edges,
+            by_country,
+            country_names,
+            country_source,
+            edge_out_of_range,
+        )
+    ]
+
+
+@pytest.mark.parametrize(("what", "change"), _mutations())
+def test_a_stored_field_of_the_wrong_type_is_rejected(mini_root, what, change):
+    """Reading checks every field: one wrong value anywhere rejects the whole file."""
+    import gc
+
+    import orjson
+
+    from cablemap.dataset.load import load_dataset
+    from cablemap.network.graph import build_network
+    from cablemap.network.storage import StoredNetworkError, network_from_bytes, network_to_bytes
+
+    built = build_network(load_dataset(mini_root))
+    payload = network_to_bytes(built)
+    loaded = network_from_bytes(payload)
+    assert loaded.cables == built.cables and loaded.stations == built.stations
+    document = orjson.loads(payload)
+    change(document)
+    with pytest.raises(StoredNetworkError):
+        network_from_bytes(orjson.dumps(document))
+    assert gc.isenabled()  # the load pauses the garbage collector and always restores it

@@ -8,7 +8,6 @@ closest.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import TYPE_CHECKING
 
@@ -63,6 +62,8 @@ def resolve_cable(network: Network, text: str, *, option: str = "--cut") -> str:
         listed = ", ".join(f"{network.cables[c].name} ({c})" for c in sorted(found))
         raise UserError(f"{option}: {text!r} names several cables: {listed}; give the id")
     labels = [*network.cables, *(cable.name for cable in network.cables.values())]
+    import difflib  # only for suggestions after a miss
+
     close = difflib.get_close_matches(text, labels, n=3, cutoff=0.6)
     hint = (
         f"did you mean {', '.join(repr(c) for c in close)}?"

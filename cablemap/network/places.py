@@ -15,7 +15,6 @@ Anything else is an error with the closest names ("did you mean").
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -168,6 +167,8 @@ class PlaceIndex:
         names = [*self.country_names.values(), *self.city_names.values()]
         names += [name for _, name, _ in groups().values()] + list(place_names())
         lowered = {name.casefold(): name for name in names}
+        import difflib  # only for suggestions after a miss
+
         close = difflib.get_close_matches(query.casefold(), list(lowered), n=3, cutoff=0.6)
         close_ids = difflib.get_close_matches(query, list(self.station_country), n=2, cutoff=0.75)
         suggestions = [lowered[c] for c in close] + close_ids
