@@ -10,8 +10,8 @@ inflate, the wall time what a user waits on an idle one.
 Bytecode: an installed package carries compiled ``.pyc`` files. A checkout run with
 ``PYTHONDONTWRITEBYTECODE=1`` (set on some CI machines and containers, and on ours) never
 gets them, so every run compiles every module again. The main rows write bytecode into a
-fresh ``PYTHONPYCACHEPREFIX`` during the warm-up, as an install does; the last row runs
-with an empty one and writing forbidden, to show what the missing bytecode costs.
+fresh ``PYTHONPYCACHEPREFIX`` during the warm-up, as an install does (compiling
+cablemap's modules on every run costs about 75 ms more here).
 
 Run: ``python benchmarks/bench_cli.py [--runs 11] [--data ../shared/data/open-undersea-cable-map]``
 """
@@ -77,12 +77,6 @@ def main() -> None:
             "same, on --data PATH",
             [*cablemap, "--data", str(args.data), *ROUTE],
             env,
-            args.runs,
-        )
-        measure(
-            "same as the first, without bytecode",
-            [*cablemap, *ROUTE],
-            {**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": f"{cache}/none"},
             args.runs,
         )
         measure(
