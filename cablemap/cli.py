@@ -320,8 +320,12 @@ def data_verify(ctx: Context, snapshot_id: str | None) -> None:
 
     store = SnapshotStore(ctx.settings().cache_dir)
     if snapshot_id is not None:
-        infos = [store.get(snapshot_id)]
+        damaged = {d.id: d.reason for d in store.damaged()}
         problems: list[str] = []
+        if snapshot_id in damaged:  # reported like any damage: one line, exit 3
+            infos, problems = [], [f"{snapshot_id}: {damaged[snapshot_id]}"]
+        else:
+            infos = [store.get(snapshot_id)]
     else:
         infos = store.list()
         problems = [f"{d.id}: {d.reason}" for d in store.damaged()]
