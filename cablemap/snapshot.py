@@ -56,6 +56,11 @@ LOCK_TIMEOUT_S = 600.0
 """How long a writer waits for another writer to the same cache before giving up."""
 
 
+def is_snapshot_id(text: str) -> bool:
+    """Tell whether ``text`` has the form of a snapshot id (``20261122T104143Z-84c02faac9bd``)."""
+    return _SNAPSHOT_ID.fullmatch(text) is not None
+
+
 @dataclass(frozen=True)
 class DamagedSnapshot:
     """A snapshot directory whose manifest cannot be used, and why."""
@@ -145,13 +150,20 @@ class SnapshotStore:
             If the id is malformed or no such snapshot exists.
         """
         if not _SNAPSHOT_ID.fullmatch(snapshot_id):
-            raise UserError(
-                f"snapshot id {clip(snapshot_id)} is malformed; `cablemap data list` shows the ids"
-            )
+            raise UserError(f"snapshot id {clip(snapshot_id)} is malformed; {self.known_ids()}")
         info = self._read(self.snapshots_dir / snapshot_id)
         if info is None:
-            raise UserError(f"no snapshot {clip(snapshot_id)}; `cablemap data list` shows the ids")
+            raise UserError(f"no snapshot {clip(snapshot_id)}; {self.known_ids()}")
         return info
+
+    def known_ids(self, *, limit: int = 8) -> str:
+        """The stored ids for an error line: the newest ``limit``, and how many more."""
+        ids = [info.id for info in self.list()]
+        if not ids:
+            return "no snapshot is stored (`cablemap data fetch` or `cablemap data import PATH`)"
+        shown = ", ".join(reversed(ids[-limit:]))
+        more = f" and {len(ids) - limit} older" if len(ids) > limit else ""
+        return f"stored snapshots (newest first): {shown}{more} (`cablemap data list`)"
 
     def current(self) -> SnapshotInfo | None:
         """The snapshot in use: the one chosen last, else the newest; ``None`` if empty."""

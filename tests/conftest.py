@@ -203,7 +203,9 @@ class FileServer:
             return
         self._answer(handler, 200, body, headers)
 
-    def _chunked(self, handler: BaseHTTPRequestHandler, body: bytes, headers: dict[str, str]) -> None:
+    def _chunked(
+        self, handler: BaseHTTPRequestHandler, body: bytes, headers: dict[str, str]
+    ) -> None:
         """Send the body in 64 KiB chunks with no Content-Length (its size is not announced)."""
         with self._lock:
             self.log.statuses[200] += 1
