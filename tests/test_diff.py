@@ -258,3 +258,43 @@ def test_snapshot_option_errors_are_one_line(two_snapshots, open_root):
         [line] = result.stderr.strip().splitlines()
         assert line.startswith("cablemap: error: ") and fragment in line
     assert new in unknown.stderr and old in unknown.stderr
+
+
+def test_landing_points_paired_by_place_and_an_unresolved_country(mini_root, tmp_path):
+    """A re-id'd landing point is one place, not a removal and an addition; JSON stays valid."""
+    changed = tmp_path / "changed"
+    shutil.copytree(mini_root, changed)
+    for path in changed.rglob("*.json"):
+        path.write_text(path.read_text().replace('"tuas-singapore"', '"tuas-sg"'))
+    geo_path = changed / "landing-point" / "landing-point-geo.json"
+    geo = json.loads(geo_path.read_text())
+    geo["features"].append(
+        {
+            "type": "Feature",
+            "properties": {"id": "lost-city-atlantis", "name": "Lost City, Atlantis"},
+            "geometry": {"type": "Point", "coordinates": [-30.0, 30.0]},
+        }
+    )
+    geo_path.write_text(json.dumps(geo))
+    gamma_path = changed / "cable" / "gamma-strait.json"
+    gamma = json.loads(gamma_path.read_text())
+    gamma["landing_points"].append(
+        {"id": "lost-city-atlantis", "name": "Lost City, Atlantis", "country": "Atlantis"}
+    )
+    gamma_path.write_text(json.dumps(gamma))
+    diff = diff_datasets(load_dataset(mini_root), load_dataset(changed))
+    [pair] = diff.landing_points_id_changed
+    assert (pair["from"], pair["to"], pair["km"]) == ("tuas-singapore", "tuas-sg", 0.0)
+    assert diff.landing_points_added == (
+        {"id": "lost-city-atlantis", "name": "Lost City, Atlantis", "country": None},
+    )
+    assert diff.landing_points_removed == ()
+    [cable] = diff.cables_changed  # beta-south still lands at Tuas: no change for it
+    assert cable["id"] == "gamma-strait"
+    assert cable["changes"] == {
+        "landings": {
+            "removed": [],
+            "added": [{"id": "lost-city-atlantis", "name": "Lost City, Atlantis"}],
+        }
+    }
+    json.dumps(diff.as_dict(), allow_nan=False)  # no NaN for the unresolved country

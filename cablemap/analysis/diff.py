@@ -256,7 +256,12 @@ def _notes(before: Dataset, after: Dataset) -> tuple[str, ...]:
 def _stations(dataset: Dataset) -> dict[str, dict[str, Any]]:
     frame = dataset.stations
     return {
-        sid: {"name": name, "country": iso2 or None, "lon": point.x, "lat": point.y}
+        sid: {
+            "name": name,
+            "country": iso2 if isinstance(iso2, str) and iso2 else None,  # NaN: unresolved
+            "lon": point.x,
+            "lat": point.y,
+        }
         for sid, name, iso2, point in zip(
             frame["id"], frame["name"], frame["country_iso2"], frame.geometry, strict=True
         )
