@@ -160,7 +160,10 @@ class SnapshotStore:
         """The stored ids for an error line: the newest ``limit``, and how many more."""
         ids = [info.id for info in self.list()]
         if not ids:
-            return "no snapshot is stored (`cablemap data fetch` or `cablemap data import PATH`)"
+            return (
+                "no snapshot is stored yet (`cablemap data list` is empty): run "
+                "`cablemap data fetch` or `cablemap data import PATH`"
+            )
         shown = ", ".join(reversed(ids[-limit:]))
         more = f" and {len(ids) - limit} older" if len(ids) > limit else ""
         return f"stored snapshots (newest first): {shown}{more} (`cablemap data list`)"
