@@ -29,6 +29,8 @@ _LAZY = {
     "build_network": "cablemap.network.graph",
     "Network": "cablemap.network.graph",
     "trace_routes": "cablemap.analysis.query",
+    "diff_datasets": "cablemap.analysis.diff",
+    "SnapshotDiff": "cablemap.analysis.diff",
     "policy_flags": "cablemap.policy.flags",
     "RouteReport": "cablemap.analysis.query",
     "build_topology": "cablemap.network.topology",

@@ -72,16 +72,19 @@ class StrictGroup(click.Group):
 class Context:
     """What the global options decided, handed to every command."""
 
-    def __init__(self, data: Path | None, strict: bool, quiet: bool) -> None:
+    def __init__(
+        self, data: Path | None, strict: bool, quiet: bool, snapshot: str | None = None
+    ) -> None:
         self.data = data
         self.strict = strict
         self.quiet = quiet
+        self.snapshot = snapshot
 
     def settings(self) -> Any:
         """Settings from the environment with the global options applied."""
         from cablemap.config import settings_from_env
 
-        return settings_from_env(data_path=self.data)
+        return settings_from_env(data_path=self.data, snapshot_id=self.snapshot)
 
     def report_warnings(self, warnings: Sequence[Any]) -> None:
         """Print a count of skipped records, by kind, and the first one, to stderr."""
@@ -218,12 +221,23 @@ def map_options(command: Any) -> Any:
     envvar="CABLEMAP_DATA",
     help="Load this v3/v2 directory or .zip/.tar.gz directly (no import). Env: CABLEMAP_DATA.",
 )
+@click.option(
+    "--snapshot",
+    metavar="ID",
+    default=None,
+    help="Answer from this stored snapshot (`data list` shows them); the current one stays.",
+)
 @click.option("--strict", is_flag=True, help="Fail on any bad record instead of skipping it.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 @click.pass_context
-def cli(ctx: click.Context, data: Path | None, strict: bool, quiet: bool) -> None:
+def cli(
+    ctx: click.Context, data: Path | None, snapshot: str | None, strict: bool, quiet: bool
+) -> None:
     """Map undersea cables, their landing stations and the carriers behind them."""
-    ctx.obj = Context(data, strict, quiet)
+    from cablemap.config import check_data_choice
+
+    check_data_choice(data, snapshot)  # one line now, before any command runs
+    ctx.obj = Context(data, strict, quiet, snapshot)
 
 
 @cli.group()
@@ -320,8 +334,12 @@ def data_verify(ctx: Context, snapshot_id: str | None) -> None:
 
     store = SnapshotStore(ctx.settings().cache_dir)
     if snapshot_id is not None:
-        infos = [store.get(snapshot_id)]
+        damaged = {d.id: d.reason for d in store.damaged()}
         problems: list[str] = []
+        if snapshot_id in damaged:  # reported like any damage: one line, exit 3
+            infos, problems = [], [f"{snapshot_id}: {damaged[snapshot_id]}"]
+        else:
+            infos = [store.get(snapshot_id)]
     else:
         infos = store.list()
         problems = [f"{d.id}: {d.reason}" for d in store.damaged()]
@@ -371,6 +389,7 @@ def _describe(ctx: Context, snapshot_id: str | None) -> dict[str, Any]:
     from cablemap.snapshot import SnapshotStore
 
     settings = ctx.settings()
+    snapshot_id = snapshot_id or settings.snapshot_id
     if snapshot_id is None and settings.data_path is None:
         store = SnapshotStore(settings.cache_dir)
         if store.current() is None:
@@ -440,6 +459,37 @@ def data_use(ctx: Context, snapshot_id: str) -> None:
 
     info = SnapshotStore(ctx.settings().cache_dir).use(snapshot_id)
     echo(f"current snapshot: {info.id} (fetched {info.fetched_at})")
+
+
+@data.command("diff")
+@click.argument("before", metavar="A")
+@click.argument("after", metavar="B")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@pass_context
+def data_diff(ctx: Context, before: str, after: str, fmt: str) -> None:
+    """What changed from A to B (stored snapshot ids, or v3/v2 directories or archives).
+
+    Cables added and removed; for cables in both, changes of name, owners, suppliers, RFS
+    year, planned flag, stated length and landing points; landing points added and removed.
+    """
+    from cablemap.analysis.diff import diff_datasets, load_side, resolve_side
+    from cablemap.render.diff import diff_output
+
+    settings = ctx.settings()
+    for spec in (before, after):  # both checked before either is loaded
+        resolve_side(spec, settings=settings)
+    sides = []
+    for spec in (before, after):
+        dataset = load_side(spec, settings=settings, strict=ctx.strict)
+        ctx.report_warnings(dataset.warnings)
+        sides.append(dataset)
+    echo(diff_output(diff_datasets(*sides), fmt))
 
 
 @data.command("check")
@@ -824,6 +874,7 @@ def cable(ctx: Context, cable_id: str, policy: str | None, fmt: str) -> None:
     network = _load_network(ctx)
     flags = policy_flags(network, load_policy(policy)) if policy else None
     info = describe_cable(cable_id, network.dataset, network.topology, default_registry(), flags)
+    info = {**info, "snapshot": network.snapshot_id}  # which data answered (see --snapshot)
     echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
 
 

@@ -40,6 +40,9 @@ class Settings:
         Directory that holds the snapshot cache.
     data_path
         A directory or archive to load directly instead of the current snapshot.
+    snapshot_id
+        A stored snapshot to load instead of the current one (which stays current);
+        exclusive with ``data_path``.
     source
         Default source for fetching: a source name, an ``https://`` root or a path.
     timeout_s
@@ -65,6 +68,7 @@ class Settings:
 
     cache_dir: Path = field(default_factory=_default_cache_dir)
     data_path: Path | None = None
+    snapshot_id: str | None = None
     source: str = DEFAULT_SOURCE
     timeout_s: float = 30.0
     deadline_s: float = 900.0
@@ -90,10 +94,26 @@ class Settings:
         for name, ok in checks.items():
             if not ok:
                 raise UserError(f"setting {name}={getattr(self, name)!r} is out of range")
+        check_data_choice(self.data_path, self.snapshot_id)
 
     def with_changes(self, **changes: object) -> Settings:
         """Return a copy with some settings replaced (and validated again)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def check_data_choice(data_path: object, snapshot_id: str | None) -> None:
+    """Refuse ``--data`` (or ``CABLEMAP_DATA``) together with ``--snapshot``.
+
+    Raises
+    ------
+    UserError
+        If both are given: each chooses the data to answer from.
+    """
+    if snapshot_id is not None and data_path is not None:
+        raise UserError(
+            f"--snapshot {clip(snapshot_id)} and --data {clip(data_path)} (or CABLEMAP_DATA) "
+            "both choose the data; give one of them"
+        )
 
 
 def settings_from_env(**overrides: object) -> Settings:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """A CSV cell starting with one of these is read as a formula (OWASP CSV injection)."""
+_QUOTED_PREFIXES = (*FORMULA_PREFIXES, "'")
 
 _ESCAPE_SEQUENCE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, erasing
@@ -36,12 +37,37 @@ def csv_cell(value: Any) -> Any:
     """A CSV cell that no spreadsheet runs as a formula.
 
     A string starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
-    single quote in front (the OWASP guidance); numbers and every other value are
-    returned unchanged, so ``-268.5`` stays a number.
+    single quote in front (the OWASP guidance); so does a string that already starts
+    with ``'``, so that :func:`csv_value` can undo it exactly. Numbers and every other
+    value are returned unchanged, so ``-268.5`` stays a number.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(_QUOTED_PREFIXES):
         return "'" + value
     return value
+
+
+def csv_value(cell: Any) -> Any:
+    """The value :func:`csv_cell` was given: one leading ``'`` removed from a string.
+
+    Every string :func:`csv_cell` writes that starts with ``'`` got that quote from it,
+    so removing one gives back the original text (``'=SUM(1)`` -> ``=SUM(1)``,
+    ``''Ewa`` -> ``'Ewa``).
+    """
+    if isinstance(cell, str) and cell.startswith("'"):
+        return cell[1:]
+    return cell
+
+
+def csv_values_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` read from CSV with :func:`csv_value` applied to its text cells."""
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+            out[column] = series.map(csv_value)
+    return out
 
 
 def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

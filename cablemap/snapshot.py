@@ -57,6 +57,11 @@ LOCK_TIMEOUT_S = 600.0
 """How long a writer waits for another writer to the same cache before giving up."""
 
 
+def is_snapshot_id(text: str) -> bool:
+    """Tell whether ``text`` has the form of a snapshot id (``20261122T104143Z-84c02faac9bd``)."""
+    return _SNAPSHOT_ID.fullmatch(text) is not None
+
+
 @dataclass(frozen=True)
 class DamagedSnapshot:
     """A snapshot directory whose manifest cannot be used, and why."""
@@ -148,13 +153,23 @@ class SnapshotStore:
             If the id is malformed or no such snapshot exists.
         """
         if not _SNAPSHOT_ID.fullmatch(snapshot_id):
-            raise UserError(
-                f"snapshot id {clip(snapshot_id)} is malformed; `cablemap data list` shows the ids"
-            )
+            raise UserError(f"snapshot id {clip(snapshot_id)} is malformed; {self.known_ids()}")
         info = self._read(self.snapshots_dir / snapshot_id)
         if info is None:
-            raise UserError(f"no snapshot {clip(snapshot_id)}; `cablemap data list` shows the ids")
+            raise UserError(f"no snapshot {clip(snapshot_id)}; {self.known_ids()}")
         return info
+
+    def known_ids(self, *, limit: int = 8) -> str:
+        """The stored ids for an error line: the newest ``limit``, and how many more."""
+        ids = [info.id for info in self.list()]
+        if not ids:
+            return (
+                "no snapshot is stored yet (`cablemap data list` is empty): run "
+                "`cablemap data fetch` or `cablemap data import PATH`"
+            )
+        shown = ", ".join(reversed(ids[-limit:]))
+        more = f" and {len(ids) - limit} older" if len(ids) > limit else ""
+        return f"stored snapshots (newest first): {shown}{more} (`cablemap data list`)"
 
     def current(self) -> SnapshotInfo | None:
         """The snapshot in use: the one chosen last, else the newest; ``None`` if empty."""
@@ -205,8 +220,12 @@ class SnapshotStore:
     def verify(self, info: SnapshotInfo) -> builtins.list[str]:
         """Re-hash every file against the manifest; one line per problem (none if intact)."""
         problems = []
+        root = info.files_dir.resolve()
         for relpath, entry in sorted(info.manifest["files"].items()):
             file = info.files_dir / relpath
+            if root not in file.resolve().parents:  # a symbolic link out of the snapshot
+                problems.append(f"{info.id}: {relpath}: leads outside the snapshot directory")
+                continue
             try:
                 data = file.read_bytes()
             except OSError as exc:
@@ -361,6 +380,7 @@ class SnapshotStore:
                 f"{path / MANIFEST}: manifest lacks {', '.join(missing)}; "
                 f"run `cablemap data remove {path.name}` and fetch again"
             )
+        _check_file_entries(path, manifest["files"])
         return SnapshotInfo(path.name, path, manifest)
 
     def _clean_abandoned_staging(self) -> None:
@@ -371,6 +391,45 @@ class SnapshotStore:
             pid = path.name.split("-", 1)[0]
             if pid.isdigit() and not _process_alive(int(pid)):
                 shutil.rmtree(path, ignore_errors=True)
+
+
+def unsafe_relpath(relpath: object) -> bool:
+    """Tell whether a manifest's file path could name something outside its snapshot.
+
+    A stored file's path is relative, in POSIX form, made of plain names: an absolute
+    path, a ``..`` or ``.`` part, an empty part, a backslash, a drive (``C:``) or a NUL
+    is refused, as is anything that is not a string.
+    """
+    if not isinstance(relpath, str) or not relpath or "\\" in relpath or "\0" in relpath:
+        return True
+    parts = relpath.split("/")
+    return relpath.startswith("/") or ":" in parts[0] or any(p in ("", ".", "..") for p in parts)
+
+
+def _check_file_entries(path: Path, files: dict[str, Any]) -> None:
+    """Refuse a manifest whose file list names a path outside the snapshot or is malformed.
+
+    Raises
+    ------
+    CacheError
+        Naming the snapshot and the first bad path.
+    """
+    for relpath, entry in files.items():
+        if unsafe_relpath(relpath):
+            raise CacheError(
+                f"{path / MANIFEST}: manifest lists the file {clip(relpath)}, a path outside "
+                f"the snapshot directory (a forged or damaged manifest); run "
+                f"`cablemap data remove {path.name}`"
+            )
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("bytes"), int)
+            and isinstance(entry.get("sha256"), str)
+        ):
+            raise CacheError(
+                f"{path / MANIFEST}: manifest entry of {clip(relpath)} lacks its bytes or "
+                f"sha256; run `cablemap data remove {path.name}` and fetch again"
+            )
 
 
 def _process_alive(pid: int) -> bool:

@@ -90,7 +90,8 @@ def mini_root(tmp_path: Path) -> Path:
 class Fault:
     """How the server misbehaves for one path: a status (``times`` times, then normal),
     a delay before answering, a truncated body (``times`` times), a Retry-After header,
-    a body of its own with extra headers, or a body dripped one byte every ``drip_s``."""
+    a body of its own with extra headers (sent chunked, with no length, if ``chunked``), or a
+    body dripped one byte every ``drip_s``."""
 
     status: int | None = None
     times: int = 10**9
@@ -101,6 +102,7 @@ class Fault:
     body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
     drip_s: float = 0.0
+    chunked: bool = False
 
 
 @dataclass
@@ -181,6 +183,9 @@ class FileServer:
         body = file.read_bytes()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         headers = {"ETag": etag, "Content-Type": "application/json"}
+        if fault and fault.body is not None and fault.chunked:
+            self._chunked(handler, fault.body, {**headers, **fault.headers})
+            return
         if fault and fault.body is not None:
             self._answer(handler, 200, fault.body, {**fault.headers})
             return
@@ -197,6 +202,27 @@ class FileServer:
             handler.close_connection = True
             return
         self._answer(handler, 200, body, headers)
+
+    def _chunked(
+        self, handler: BaseHTTPRequestHandler, body: bytes, headers: dict[str, str]
+    ) -> None:
+        """Send the body in 64 KiB chunks with no Content-Length (its size is not announced)."""
+        with self._lock:
+            self.log.statuses[200] += 1
+        handler.send_response(200)
+        for key, value in headers.items():
+            handler.send_header(key, value)
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        try:
+            for start in range(0, len(body), 65536):
+                chunk = body[start : start + 65536]
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            handler.wfile.write(b"0\r\n\r\n")
+            handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        handler.close_connection = True
 
     def _drip(
         self, handler: BaseHTTPRequestHandler, body: bytes, headers: dict[str, str], every_s: float

@@ -569,6 +569,31 @@ def test_damaged_manifest_is_listed_and_removable(mini_root, isolated_cache):
     assert "no snapshots yet" in run("data", "list", cache=isolated_cache).stdout
 
 
+def test_forged_manifest_path_is_damage_on_the_command_line(mini_root, isolated_cache):
+    """Issue 11: a manifest naming ../../../secret.txt is damage; other snapshots work."""
+    forged = _import_mini(mini_root, isolated_cache)
+    manifest = isolated_cache / "snapshots" / forged / "manifest.json"
+    manifest.chmod(0o644)
+    doc = json.loads(manifest.read_text())
+    doc["files"]["../../../secret.txt"] = doc["files"].pop("cable/gamma-strait.json")
+    manifest.write_text(json.dumps(doc))
+    detail = mini_root / "cable" / "beta-south.json"
+    detail.write_text(json.dumps({**json.loads(detail.read_text()), "owners": "Someone Else"}))
+    assert run("data", "import", str(mini_root), cache=isolated_cache).returncode == 0
+    listed = run("data", "list", cache=isolated_cache).stdout.splitlines()
+    assert listed[0].startswith("* ") and forged not in listed[0]
+    assert listed[1].startswith(f"! {forged}  damaged: ") and "'../../../secret.txt'" in listed[1]
+    for args in (("data", "verify"), ("data", "verify", forged)):
+        verify = run(*args, cache=isolated_cache)
+        _one_line_error(verify, 3, "1 problems")
+        [line] = verify.stdout.splitlines()
+        assert line.startswith(f"{forged}: ") and "'../../../secret.txt'" in line
+        assert "outside the snapshot directory" in line
+    current = listed[0].split()[1]
+    assert run("data", "verify", current, cache=isolated_cache).returncode == 0
+    assert run("cable", "beta-south", cache=isolated_cache).returncode == 0
+
+
 def test_damaged_current_file_and_long_arguments(mini_root, isolated_cache):
     """Issue 11 items 10 and 16: a garbage `current` file; a 5,000-character id."""
     snapshot = _import_mini(mini_root, isolated_cache)

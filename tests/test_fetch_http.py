@@ -396,3 +396,31 @@ def test_404_and_damaged_http_cache_print_one_line(fast_settings, seeded):
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
     assert again.stderr.strip() == ""
+
+
+def _http_cache_bytes(cache_dir: Path) -> int:
+    """Size of the HTTP cache database with its journal files (-wal, -shm)."""
+    return sum(p.stat().st_size for p in cache_dir.glob("http-cache.sqlite*"))
+
+
+def test_refused_oversized_body_leaves_no_space_in_the_http_cache(fast_settings, seeded):
+    """Issue 11: a body over the cap, sent with no length, is not kept in http-cache.sqlite.
+
+    hishel writes the body into SQLite as it is read and deletes it when it is refused;
+    the file must give that space back, not keep the cap's worth of free pages.
+    """
+    store, first, server = seeded
+    cap = 2 * 1024 * 1024
+    settings = fast_settings.with_changes(max_response_bytes=cap)
+    server.faults["cable/cable-geo.json"] = Fault(body=os.urandom(2 * cap), chunked=True)
+    with pytest.raises(DataError, match=f"over the {cap}-byte limit"):
+        fetch_snapshot(server.url, settings=settings)
+    _assert_unchanged(store, first)
+    assert server.log.requests["cable/cable-geo.json"] == 1  # not retried
+    size = _http_cache_bytes(fast_settings.cache_dir)
+    assert 0 < size < cap // 8, size  # the cache exists, without the refused body's pages
+    del server.faults["cable/cable-geo.json"]
+    healed = fetch_snapshot(server.url, settings=settings)  # the cache still works
+    assert healed.changed and _intact(healed.snapshot)
+    again = fetch_snapshot(server.url, settings=settings)
+    assert again.revalidated == 6 and _http_cache_bytes(fast_settings.cache_dir) < cap // 8

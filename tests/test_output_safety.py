@@ -65,6 +65,33 @@ def test_matrix_csv_neutralises_text_and_keeps_negative_numbers(tmp_path):
     assert list(frame["from"]) == ["=cmd|' /C calc'!A0", "@SUM(1)"]  # input not mutated
 
 
+def test_matrix_csv_reads_back_the_values_it_was_written_from(tmp_path):
+    """Issue 11: the quote that neutralises a formula is removed again on reading."""
+    from cablemap.analysis.matrix import read_matrix, write_matrix
+
+    names = ['=HYPERLINK("http://evil.example")', "+1", "-x", "@a", "'s-Hertogenbosch", "''"]
+    frame = pd.DataFrame(
+        {"from": names, "to": ["JP", "'Ewa Beach", "\tTab", "Plain", "=1", "US"]}
+    ).assign(km=[-268.5, 12.0, 0.0, 1.5, -3.25, 7.0])
+    path = write_matrix(frame, tmp_path / "m.csv")
+    written = pd.read_csv(path, keep_default_na=False)
+    assert list(written["from"]) == ["'" + name for name in names]  # every one quoted
+    assert written.loc[4, "to"] == "'=1" and written.loc[3, "to"] == "Plain"
+    back = read_matrix(path)
+    assert list(back["from"]) == names
+    assert list(back["to"]) == list(frame["to"])
+    assert list(back["km"]) == list(frame["km"])
+
+
+def test_csv_cell_quotes_a_leading_quote_so_reading_back_is_exact():
+    from cablemap.sanitize import csv_value
+
+    for text in ("'s-Hertogenbosch", "'", "=1", "plain", "''=x"):
+        assert csv_value(csv_cell(text)) == text
+    assert csv_cell("'s-Hertogenbosch") == "''s-Hertogenbosch"
+    assert csv_value(-1.5) == -1.5 and csv_value(None) is None
+
+
 def test_csv_safe_frame_leaves_numeric_columns_alone():
     frame = pd.DataFrame({"n": [-1, 2], "x": [-0.5, 1.5], "s": ["-a", "b"]})
     safe = csv_safe_frame(frame)

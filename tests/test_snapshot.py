@@ -189,3 +189,75 @@ def test_import_of_an_overlong_path_is_one_user_error(fast_settings):
     with pytest.raises(UserError, match="cannot use this path") as caught:
         import_snapshot("/" + "d" * 5000, settings=fast_settings)
     assert len(str(caught.value)) < 400 and "(5001 characters)" in str(caught.value)
+
+
+def _two_snapshots(fast_settings, mini_root):
+    """An old snapshot (to forge) and a newer, current one (to stay unaffected)."""
+    old = import_snapshot(mini_root, settings=fast_settings).snapshot
+    doc = json.loads((mini_root / "cable" / "beta-south.json").read_text())
+    doc["owners"] = "Someone Else"
+    (mini_root / "cable" / "beta-south.json").write_text(json.dumps(doc))
+    return old, import_snapshot(mini_root, settings=fast_settings).snapshot
+
+
+def _forge(info, relpath: str, target_bytes: bytes) -> None:
+    """Rename one manifest entry to ``relpath``, recording ``target_bytes``'s size and hash."""
+    import hashlib
+
+    manifest = info.path / "manifest.json"
+    manifest.chmod(0o644)
+    doc = json.loads(manifest.read_text())
+    doc["files"].pop("cable/gamma-strait.json")
+    doc["files"][relpath] = {
+        "sha256": hashlib.sha256(target_bytes).hexdigest(),
+        "bytes": len(target_bytes),
+    }
+    manifest.write_text(json.dumps(doc))
+
+
+ESCAPING = ["../../../secret.txt", "cable/../../../../secret.txt", "/tmp/secret.txt", "C:/x"]
+
+
+@pytest.mark.parametrize("relpath", [*ESCAPING, "a\\..\\b", "cable//x.json", "./x", ""])
+def test_manifest_paths_outside_the_snapshot_are_refused(fast_settings, mini_root, relpath):
+    """Issue 11: a forged manifest cannot make verify or the load read outside the snapshot."""
+    store = SnapshotStore(fast_settings.cache_dir)
+    old, current = _two_snapshots(fast_settings, mini_root)
+    secret = fast_settings.cache_dir / "secret.txt"  # what ../../../ reaches from files/
+    secret.write_bytes(b"not for cablemap")
+    _forge(old, relpath, secret.read_bytes())
+    [damaged] = store.damaged()
+    assert damaged.id == old.id and repr(relpath) in damaged.reason
+    assert "outside the snapshot directory" in damaged.reason
+    assert [s.id for s in store.list()] == [current.id] and store.current().id == current.id
+    assert store.verify(current) == []
+    with pytest.raises(CacheError, match="outside the snapshot directory"):
+        store.use(old.id)
+
+
+def test_manifest_entry_of_the_wrong_shape_is_damage(fast_settings, mini_root):
+    store = SnapshotStore(fast_settings.cache_dir)
+    old, current = _two_snapshots(fast_settings, mini_root)
+    manifest = old.path / "manifest.json"
+    manifest.chmod(0o644)
+    doc = json.loads(manifest.read_text())
+    doc["files"]["cable/gamma-strait.json"] = "a string, not an entry"
+    manifest.write_text(json.dumps(doc))
+    [damaged] = store.damaged()
+    assert "lacks its bytes or sha256" in damaged.reason
+    assert [s.id for s in store.list()] == [current.id]
+
+
+def test_verify_refuses_a_stored_file_that_is_a_link_out(fast_settings, mini_root):
+    """A symbolic link inside files/ (a forged cache) is reported, never followed."""
+    store = SnapshotStore(fast_settings.cache_dir)
+    _old, current = _two_snapshots(fast_settings, mini_root)
+    stored = current.files_dir / "cable" / "gamma-strait.json"
+    outside = fast_settings.cache_dir / "outside.json"
+    outside.write_bytes(stored.read_bytes())  # same bytes: only the place is wrong
+    stored.parent.chmod(0o755)
+    stored.unlink()
+    stored.symlink_to(outside)
+    assert store.verify(current) == [
+        f"{current.id}: cable/gamma-strait.json: leads outside the snapshot directory"
+    ]

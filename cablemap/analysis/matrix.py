@@ -459,7 +459,11 @@ def matrix_bytes(frame: pd.DataFrame, path: str | Path) -> bytes:
 
 
 def read_matrix(path: str | Path) -> pd.DataFrame:
-    """Read a matrix written by :func:`write_matrix`, with its column types restored."""
+    """Read a matrix written by :func:`write_matrix`, with its column types restored.
+
+    Text cells get back the values they were written from: the leading ``'`` that
+    :func:`cablemap.sanitize.csv_cell` adds against formulas is removed.
+    """
     source = Path(path).expanduser()
     suffix = source.suffix.lower()
     if suffix == ".parquet":
@@ -475,7 +479,9 @@ def read_matrix(path: str | Path) -> pd.DataFrame:
     )
     if "disjoint_routes" in frame:
         frame["disjoint_routes"] = frame["disjoint_routes"].astype(np.int64)
-    return frame
+    from cablemap.sanitize import csv_values_frame
+
+    return csv_values_frame(frame)
 
 
 def _require_pyarrow() -> None:

@@ -62,8 +62,8 @@ def load_raw(
     """Read the records (no tables) and say where they came from.
 
     Order of precedence: ``path``, the ``data_path`` setting (``--data`` /
-    ``CABLEMAP_DATA``), the current snapshot; with none of them, the default source is
-    fetched first (first use).
+    ``CABLEMAP_DATA``), the ``snapshot_id`` setting (``--snapshot``), the current
+    snapshot; with none of them, the default source is fetched first (first use).
     """
     settings = settings or settings_from_env()
     located = locate_data(path, settings=settings)

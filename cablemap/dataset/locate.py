@@ -28,8 +28,9 @@ class DataLocation:
 def locate_data(path: str | Path | None = None, *, settings: Settings) -> DataLocation:
     """Find the data to use.
 
-    ``path``, else ``--data`` / ``CABLEMAP_DATA``, else the current snapshot; with none of
-    them, the default source is fetched first (first use).
+    ``path``, else ``--data`` / ``CABLEMAP_DATA``, else the stored snapshot chosen with
+    ``--snapshot`` (the ``snapshot_id`` setting; it does not become current), else the
+    current snapshot; with none of them, the default source is fetched first (first use).
     """
     direct = path if path is not None else settings.data_path
     if direct is not None:
@@ -37,6 +38,10 @@ def locate_data(path: str | Path | None = None, *, settings: Settings) -> DataLo
     from cablemap.snapshot import SnapshotStore
 
     store = SnapshotStore(settings.cache_dir)
+    if settings.snapshot_id is not None:  # --snapshot: that one, which does not become current
+        chosen = store.get(settings.snapshot_id)
+        store.check_sizes(chosen)
+        return DataLocation(chosen.id, snapshot_dir=chosen.files_dir)
     current = store.current()
     if current is not None:
         store.check_sizes(current)  # the fast check; `cablemap data verify` re-hashes

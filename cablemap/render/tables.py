@@ -111,6 +111,8 @@ def cable_text(info: dict[str, Any]) -> str:
         f"{' (planned)' if info['planned'] else ''}; stated length: "
         f"{info['length_km'] or 'unknown'} km",
     ]
+    if info.get("snapshot"):
+        lines.append(f"  data: {info['snapshot']}")
     for label in ("owners", "suppliers"):
         lines.append(f"  {label}:")
         for party in info[label] or [{"name": "(none given)", "entity": "-"}]:

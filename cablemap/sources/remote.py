@@ -42,6 +42,8 @@ logging.getLogger("hishel").addHandler(logging.NullHandler())
 logging.getLogger("hishel").propagate = False
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+HTTP_CACHE_SLACK_BYTES = 1024 * 1024
+"""Free space the HTTP cache database may keep after a fetch; more is given back (VACUUM)."""
 USER_AGENT = "cablemap (https://github.com/cablemap; open-source cable mapping tool)"
 
 
@@ -161,8 +163,9 @@ class RemoteReader:
         )
 
     def close(self) -> None:
-        """Close the HTTP client and its cache."""
+        """Close the HTTP client and its cache, then give back the space of discarded bodies."""
         self._client.close()
+        compact_http_cache(self._cache_path)
 
     def read(self, relpath: str, *, optional: bool = False) -> FileData | None:
         """Download one file; a 404 on an optional file returns ``None``.
@@ -313,6 +316,37 @@ class RemoteReader:
         if left <= 0:
             raise _DeadlineError
         return left
+
+
+def compact_http_cache(path: Path, *, slack_bytes: int = HTTP_CACHE_SLACK_BYTES) -> None:
+    """Give back to the disk the space of bodies the HTTP cache did not keep.
+
+    hishel writes a body into SQLite while it is read and deletes it if the body is
+    refused (over ``max_response_bytes``) or incomplete. SQLite keeps the freed pages in
+    the file, so a refused 64 MiB body would leave a 64 MiB database; when more than
+    ``slack_bytes`` are free, the database is rewritten (``VACUUM``). Any SQLite failure
+    (a damaged or busy file) is ignored: the file only saves downloads.
+
+    Parameters
+    ----------
+    path
+        The HTTP cache database (``http-cache.sqlite``); nothing happens if it is absent.
+    slack_bytes
+        Free space left alone (a VACUUM rewrites the whole file).
+    """
+    if not path.is_file():
+        return
+    try:
+        connection = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+        try:
+            (page_size,) = connection.execute("PRAGMA page_size").fetchone()
+            (free_pages,) = connection.execute("PRAGMA freelist_count").fetchone()
+            if free_pages * page_size > slack_bytes:
+                connection.execute("VACUUM")
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        pass
 
 
 def _failing_url(exc: Exception, url: str) -> str:
