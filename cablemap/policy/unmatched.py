@@ -18,7 +18,7 @@ is an error, so a name is either known or deliberately unknown, never both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +56,10 @@ class UnmatchedList:
 
     def reason(self, name: str, role: str) -> str | None:
         """Why ``name`` (as an owner or supplier) is not in the registry, or ``None``."""
-        entry = self._index().get((role, normalise_name(name)))
+        entry = self._index.get((role, normalise_name(name)))
         return entry.reason if entry else None
 
+    @cached_property
     def _index(self) -> dict[tuple[str, str], Unmatched]:
         return {(e.role, normalise_name(e.name)): e for e in self.entries}
 
