@@ -905,32 +905,38 @@ def carriers() -> None:
     """Inspect the carrier registry."""
 
 
+UNMATCHED_FORMAT = click.Choice(["table", "csv", "json"])
+
+
 @carriers.command("unmatched")
-@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@click.option("--format", "fmt", type=UNMATCHED_FORMAT, default="table", show_default=True)
+@click.option(
+    "--listed",
+    "show_listed",
+    is_flag=True,
+    help="Also show the names listed as deliberately unmatched, with their reasons.",
+)
 @pass_context
-def carriers_unmatched(ctx: Context, fmt: str) -> None:
-    """Owner and supplier names in the data that the registry does not know."""
-    from collections import Counter
+def carriers_unmatched(ctx: Context, fmt: str, show_listed: bool) -> None:
+    """Owner and supplier names in the data that the registry does not know.
 
+    Counts distinct cables per name. Names listed in geodata/carriers/unmatched*.toml
+    (deliberately unmatched, with a reason) are left out unless --listed.
+    """
+    from cablemap.analysis.coverage import name_uses, shipped_policy_countries
     from cablemap.policy.carriers import default_registry
+    from cablemap.policy.unmatched import default_unmatched
+    from cablemap.render.coverage import unmatched_output
 
-    dataset = _load_dataset(ctx)
-    registry = default_registry()
-    rows = []
-    for role, column in (("owner", "owners"), ("supplier", "suppliers")):
-        counts = Counter(name for names in dataset.cables[column] for name in names)
-        rows += [
-            {"role": role, "name": name, "cables": n}
-            for name, n in counts.most_common()
-            if registry.match(name) is None
-        ]
-    if fmt == "json":
-        echo(json.dumps(rows, indent=2))
-        return
-    known = len(registry.entities)
-    echo(f"{len(rows)} names unknown to the registry ({known} entities); most cables first:")
-    for row in rows:
-        echo(f"{row['cables']:>4}  {row['role']:<8}  {row['name']}")
+    uses = name_uses(
+        _load_dataset(ctx),
+        default_registry(),
+        default_unmatched(),
+        countries=shipped_policy_countries(),
+    )
+    unknown = [use for use in uses if not use.covered]
+    listed = [use for use in uses if use.entity is None and use.reason is not None]
+    echo(unmatched_output(unknown, listed, fmt, show_listed=show_listed))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,5 +1,7 @@
 """The command line as a user runs it: real processes, exit codes, one-line errors."""
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -322,6 +324,26 @@ def test_carriers_unmatched(open_root, isolated_cache):
     )
     assert rows and all(r["cables"] <= 2 for r in rows if r["role"] == "owner")
     assert [r["name"] for r in rows if r["role"] == "supplier"] == ["CCSI"]
+    assert all(r["cables"] == len(set(r["cable_ids"])) for r in rows)  # distinct cables
+    assert not any(r["listed"] for r in rows)  # deliberately unmatched names need --listed
+
+
+def test_carriers_unmatched_listed_table_and_csv(open_root, isolated_cache):
+    def unmatched(*options):
+        args = ("--data", str(open_root), "carriers", "unmatched", *options)
+        return run(*args, cache=isolated_cache).stdout
+
+    table = unmatched()
+    hidden = int(table.splitlines()[-1].split()[0])
+    assert hidden > 0 and "not shown; --listed shows them" in table
+    shown = unmatched("--listed").splitlines()
+    header = next(i for i, line in enumerate(shown) if "deliberately unmatched (geodata" in line)
+    assert len(shown) - header - 1 == hidden and all(" -- " in line for line in shown[header + 1 :])
+    rows = list(csv.DictReader(io.StringIO(unmatched("--format", "csv", "--listed"))))
+    assert sum(r["listed"] == "true" for r in rows) == hidden
+    assert all(r["reason"] for r in rows if r["listed"] == "true")
+    counts = {r["name"]: int(r["cables"]) for r in rows}
+    assert counts.get("Lda.") is None  # a legal form, not an owner (issue 12)
 
 
 def test_route_map_and_image_files(open_root, isolated_cache, tmp_path):

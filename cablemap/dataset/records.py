@@ -90,10 +90,18 @@ class RawData:
     counts_read: dict[str, int] = field(default_factory=dict)
 
 
+_LEGAL_FORM = (
+    r"inc|incorporated|ltd|limited|llc|l\.l\.c|plc|corp|corporation|co|company|lda|ltda"
+    r"|s\.?a|s\.?a\.?s|s\.?a\.?c|s\.?a\.? ?de ?c\.?v|s\.?l|s\.?r\.?l|s\.?p\.?a|sarl"
+    r"|gmbh|ag|b\.?v|n\.?v|a/?s|asa|ab|oy|oyj|pte|pty|sdn|bhd|tbk|k\.?k|jsc|pjsc"
+)
 _CORPORATE_SUFFIX = re.compile(
-    r"^(inc|ltd|llc|plc|corp|co|s\.?a|s\.?a\.?s|gmbh|ag|bv|nv|pte|pty)\.?(,? ?ltd\.?)?$",
+    rf"^(?:{_LEGAL_FORM})\.?(?:,? ?(?:{_LEGAL_FORM})\.?)*(?: \([^()]*\))?$",
     re.IGNORECASE,
 )
+"""A comma part that is only a legal form: "Lda.", "Ltd.", "S.A. de C.V.", "Pty Ltd",
+"Sdn Bhd", optionally followed by the company's abbreviation in parentheses, as in
+"Ocean Specialists, Inc (OSI)". Such a part belongs to the name before it."""
 
 
 def split_names(value: object) -> list[str]:
@@ -101,8 +109,9 @@ def split_names(value: object) -> list[str]:
 
     White space is folded (the v2 layout separates names with two spaces), empty parts are
     dropped, commas inside parentheses do not split ("Telia Eesti (formerly Eesti Telekom,
-    Elion)") and a lone corporate suffix ("Ltd.", "Inc.") is joined back to the name
-    before it, as in "Seren Juno Network Co., Ltd.".
+    Elion)") and a part that is only a legal form ("Ltd.", "Inc.", "Lda.", "S.A.",
+    "Pty Ltd"...) is joined back to the name before it, as in "Seren Juno Network Co.,
+    Ltd." or "Kakike, Lda., KumoxiCom, Lda." (two companies, not four names).
     """
     if not isinstance(value, str):
         return []

@@ -167,6 +167,9 @@ class Registry:
 def load_registry(directory: Path | None = None) -> Registry:
     """Load and validate every ``*.toml`` in the carriers directory.
 
+    ``unmatched*.toml`` files list names deliberately left out of the registry and are
+    read by :mod:`cablemap.policy.unmatched`, not here.
+
     Raises
     ------
     DataError
@@ -177,6 +180,8 @@ def load_registry(directory: Path | None = None) -> Registry:
     by_alias: dict[str, str] = {}
     texts: dict[str, tuple[Path, str]] = {}
     for path in sorted(directory.glob("*.toml")):
+        if path.match("unmatched*.toml"):  # names deliberately left out: policy/unmatched.py
+            continue
         doc, text = read_toml(path)
         for raw in doc.get("entity", []):
             entity = _entity(raw, path, text)
