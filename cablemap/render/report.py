@@ -75,7 +75,7 @@ def _sections(parts: ReportParts) -> _Sections:
     policy = main.policy
     title = f"Routes from {main.origin.name} to {main.destination.name}"
     if policy:
-        title += f" under {policy.name}"
+        title += f" under {policy.name} {policy.date_label}"
     citations: dict[tuple[str, str], Citation] = {}
     table = parts.network.dataset.cables
     parties = {
