@@ -569,6 +569,7 @@ def route(
     from cablemap.analysis.query import trace_routes
     from cablemap.files import check_output_path
 
+    rules = _policy(policy, policy_date)
     if map_path is not None:
         check_output_path(map_path, (".html", ".htm"))
     if image_path is not None:
@@ -589,7 +590,7 @@ def route(
         include_planned=include_planned,
         terrestrial=terrestrial,
         include_status=include_status,
-        policy=_policy(policy, policy_date),
+        policy=rules,
         avoid_flagged=avoid_flagged,
     )
     if fmt == "json":
