@@ -892,12 +892,12 @@ def policies(click_ctx: click.Context) -> None:
 
 @policies.command("show")
 @click.argument("name")
-def policies_show(name: str) -> None:
-    """Explain one policy (a shipped name or a TOML file): its rules and citations."""
-    from cablemap.policy.rules import load_policy
+@policy_date_option()
+def policies_show(name: str, policy_date: str | None) -> None:
+    """Explain one policy (a shipped name or a TOML file): its rules, dates and citations."""
     from cablemap.render import tables
 
-    echo(tables.policy_text(load_policy(name)))
+    echo(tables.policy_text(_policy(name, policy_date)))
 
 
 @cli.group()

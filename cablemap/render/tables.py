@@ -170,7 +170,7 @@ def _rule_dates(rule: Any, on: Any) -> str:
 
 def policy_text(policy: Policy) -> str:
     """A policy explained: summary, then each rule with what it selects and its sources."""
-    lines = [f"{policy.name} ({policy.id})", f"  file: {policy.path}", ""]
+    lines = [f"{policy.name} ({policy.id}) {policy.date_label}", f"  file: {policy.path}", ""]
     lines += [f"  {line}" for line in policy.summary.split("\n") if line]
     for rule in policy.rules:
         lines += ["", f"  rule {rule.id} (applies to {rule.applies_to})"]
