@@ -30,6 +30,7 @@ _LAZY = {
     "Network": "cablemap.network.graph",
     "trace_routes": "cablemap.analysis.query",
     "policy_flags": "cablemap.policy.flags",
+    "load_policy": "cablemap.policy.rules",
     "RouteReport": "cablemap.analysis.query",
     "build_topology": "cablemap.network.topology",
     "Settings": "cablemap.config",
