@@ -142,19 +142,19 @@ class Rule:
         """Why this rule selects an entity on date ``on``, with the chain, or ``None``."""
         if self.roles and not self.roles & set(entity.roles):
             return None
-        holder = self._held_by_selected(entity, registry, on)
-        if holder or self.equity_threshold is None:
-            return holder
+        selected = self._by_control(entity, registry, on)
+        if selected or self.equity_threshold is None:
+            return selected
         return by_equity(
             entity,
             registry,
             on,
             self.equity_threshold,
-            lambda e: self._held_by_selected(e, registry, on),
+            lambda e: self._by_control(e, registry, on),
             strict=self.equity_strict,
         )
 
-    def _held_by_selected(self, entity: Entity, registry: Registry, on: date) -> Selection | None:
+    def _by_control(self, entity: Entity, registry: Registry, on: date) -> Selection | None:
         """Selected directly, or (``include_affiliates``) through its corporate family."""
         direct = self._direct(entity, on)
         if direct or not self.include_affiliates:
