@@ -156,3 +156,18 @@ def test_cli_bad_policy_date_is_one_line_exit_2(bad):
     assert result.stderr.strip().count("\n") == 0
     assert f"--policy-date {bad!r} is not a date" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_reports_cite_the_sources_of_the_stakes_once(real):
+    from cablemap.render.report import _flag_notes
+
+    flags = _flags(real, "fcc-covered-list", "2025-12-01")
+    citations: dict = {}
+    note = _flag_notes(flags.cables["jupiter"], citations)
+    urls = [citation.url for citation in citations.values()]
+    assert (
+        "https://hongkongfp.com/2025/10/17/hong-kong-telecom-carefully-reviewing-order-seeking-to-bar-firm-from-operating-in-us"
+        in urls
+    )
+    assert urls.count("https://docs.fcc.gov/public/attachments/DA-25-928A1.pdf") == 1
+    assert note.endswith(f"[{', '.join(str(n) for n in range(1, len(urls) + 1))}]")
