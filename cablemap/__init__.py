@@ -32,6 +32,7 @@ _LAZY = {
     "diff_datasets": "cablemap.analysis.diff",
     "SnapshotDiff": "cablemap.analysis.diff",
     "policy_flags": "cablemap.policy.flags",
+    "load_policy": "cablemap.policy.rules",
     "RouteReport": "cablemap.analysis.query",
     "build_topology": "cablemap.network.topology",
     "Settings": "cablemap.config",

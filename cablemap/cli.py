@@ -116,10 +116,43 @@ def echo(text: str, *, err: bool = False) -> None:
 
 
 def policy_option(help_text: str, *, required: bool = False) -> Any:
-    """``--policy NAME|FILE``, a shipped policy name or a TOML file."""
-    return click.option(
+    """``--policy NAME|FILE`` (a shipped policy name or a TOML file) and ``--policy-date``."""
+    option = click.option(
         "--policy", required=required, default=None, metavar="NAME|FILE", help=help_text
     )
+
+    def decorate(function: Any) -> Any:
+        return option(policy_date_option()(function))
+
+    return decorate
+
+
+def policy_date_option() -> Any:
+    """``--policy-date YYYY-MM-DD``: the date a policy is evaluated on (default today, UTC)."""
+    return click.option(
+        "--policy-date",
+        "policy_date",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="Evaluate the policy as of this date: rules, Covered List entries and stakes "
+        "in force then (default: today, UTC).",
+    )
+
+
+def _policy(name: str | None, policy_date: str | None) -> Any:
+    """The policy ``--policy`` names, evaluated on ``--policy-date``; ``None`` without one."""
+    from cablemap.policy.dates import parse_policy_date
+
+    when = parse_policy_date(policy_date)
+    if name is None:
+        if policy_date is not None:
+            from cablemap.errors import UserError
+
+            raise UserError("--policy-date needs --policy (the date of which policy?)")
+        return None
+    from cablemap.policy.rules import load_policy
+
+    return load_policy(name, as_of=when)
 
 
 def output_option(help_text: str) -> Any:
@@ -574,6 +607,7 @@ def route(
     terrestrial: str,
     include_status: tuple[str, ...],
     policy: str | None,
+    policy_date: str | None,
     avoid_flagged: bool,
     fmt: str,
     map_path: Path | None,
@@ -585,6 +619,7 @@ def route(
     from cablemap.analysis.query import trace_routes
     from cablemap.files import check_output_path
 
+    rules = _policy(policy, policy_date)
     if map_path is not None:
         check_output_path(map_path, (".html", ".htm"))
     if image_path is not None:
@@ -605,7 +640,7 @@ def route(
         include_planned=include_planned,
         terrestrial=terrestrial,
         include_status=include_status,
-        policy=policy,
+        policy=rules,
         avoid_flagged=avoid_flagged,
     )
     if fmt == "json":
@@ -658,6 +693,7 @@ def _write_files(files: dict[Path, str | bytes]) -> None:
 def risk_map(
     ctx: Context,
     policy: str,
+    policy_date: str | None,
     country: str | None,
     output: Path,
     image_path: Path | None,
@@ -670,16 +706,16 @@ def risk_map(
     """Write the world (or one country's) risk map: cables by flag status, stations by exposure."""
     from cablemap.files import check_output_path
     from cablemap.policy.flags import policy_flags
-    from cablemap.policy.rules import load_policy
     from cablemap.render import interactive
 
+    rules = _policy(policy, policy_date)
     check_output_path(output, (".html", ".htm"))
     if image_path is not None:
         check_output_path(image_path, (".png", ".svg"))
     from cablemap.analysis.cuts import resolve_cuts
 
     network = _load_network(ctx)
-    flags = policy_flags(network, load_policy(policy))
+    flags = policy_flags(network, rules)
     cuts = resolve_cuts(network, cut=cut, near=cut_near, regions=cut_in)
     drawn = interactive.risk_map(network, flags, country=country, cuts=cuts)
     files: dict[Path, str | bytes] = {output: _map_text(drawn, self_contained, embed)}
@@ -710,6 +746,7 @@ def report(
     origin: str,
     destination: str,
     policy: str | None,
+    policy_date: str | None,
     output: Path,
     k: int,
     as_of: int | None,
@@ -729,6 +766,7 @@ def report(
     """
     from cablemap.render.report import check_report_paths, write_report
 
+    rules = _policy(policy, policy_date)
     check_report_paths(output, force=force)
     network = _load_network(ctx)
     for path in write_report(
@@ -736,7 +774,7 @@ def report(
         origin,
         destination,
         output,
-        policy=policy,
+        policy=rules,
         k=k,
         as_of=as_of,
         include_planned=include_planned,
@@ -774,6 +812,7 @@ def report(
 def matrix(
     ctx: Context,
     policy: str | None,
+    policy_date: str | None,
     countries: str | None,
     all_countries: bool,
     resilience: bool,
@@ -794,6 +833,7 @@ def matrix(
 
     if countries and all_countries:
         raise UserError("give --countries or --all, not both")
+    rules = _policy(policy, policy_date)
     check_matrix_path(output)
     if image_path is not None and image_path.suffix.lower() not in (".png", ".svg"):
         raise UserError(f"cannot write {image_path}: the heatmap is written as .png or .svg")
@@ -804,7 +844,7 @@ def matrix(
     frame = compute_matrix(
         network,
         countries=chosen,
-        policy=policy,
+        policy=rules,
         resilience=resilience,
         as_of=as_of,
         include_planned=include_planned,
@@ -836,22 +876,30 @@ STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])
 @click.option("--country", default=None, help="Only this country (name or ISO code).")
 @click.option("--risky", is_flag=True, help="Only stations where the policy flags something.")
 @click.option("--policy", default=None, metavar="NAME|FILE", help="The policy to rank by.")
+@policy_date_option()
 @click.option("--format", "fmt", type=STATION_FORMAT, default="table", show_default=True)
 @pass_context
-def stations(ctx: Context, country: str | None, risky: bool, policy: str | None, fmt: str) -> None:
+def stations(
+    ctx: Context,
+    country: str | None,
+    risky: bool,
+    policy: str | None,
+    policy_date: str | None,
+    fmt: str,
+) -> None:
     """List landing stations, ranked by exposure to what a policy flags."""
     from cablemap.errors import UserError
     from cablemap.policy.flags import policy_flags
-    from cablemap.policy.rules import load_policy
     from cablemap.policy.stations import station_exposure
     from cablemap.render import tables
 
     if risky and policy is None:
         raise UserError("--risky needs --policy (risky under which policy?)")
+    rules = _policy(policy, policy_date)
     network = _load_network(ctx)
     dataset = network.dataset
     within = set(network.places.resolve(country).station_ids) if country is not None else None
-    flags = policy_flags(network, load_policy(policy)) if policy is not None else None
+    flags = policy_flags(network, rules) if rules is not None else None
     rows = [r for r in station_exposure(dataset, flags) if within is None or r.id in within]
     if risky:
         rows = [row for row in rows if row.risky]
@@ -861,18 +909,21 @@ def stations(ctx: Context, country: str | None, risky: bool, policy: str | None,
 @cli.command("cable")
 @click.argument("cable_id")
 @click.option("--policy", default=None, metavar="NAME|FILE", help="Show this policy's flags.")
+@policy_date_option()
 @click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
 @pass_context
-def cable(ctx: Context, cable_id: str, policy: str | None, fmt: str) -> None:
+def cable(
+    ctx: Context, cable_id: str, policy: str | None, policy_date: str | None, fmt: str
+) -> None:
     """Show one cable: owners and suppliers resolved, stations, segments and flags."""
     from cablemap.policy.carriers import default_registry
     from cablemap.policy.describe import describe_cable
     from cablemap.policy.flags import policy_flags
-    from cablemap.policy.rules import load_policy
     from cablemap.render import tables
 
+    rules = _policy(policy, policy_date)
     network = _load_network(ctx)
-    flags = policy_flags(network, load_policy(policy)) if policy else None
+    flags = policy_flags(network, rules) if rules is not None else None
     info = describe_cable(cable_id, network.dataset, network.topology, default_registry(), flags)
     info = {**info, "snapshot": network.snapshot_id}  # which data answered (see --snapshot)
     echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
@@ -892,12 +943,12 @@ def policies(click_ctx: click.Context) -> None:
 
 @policies.command("show")
 @click.argument("name")
-def policies_show(name: str) -> None:
-    """Explain one policy (a shipped name or a TOML file): its rules and citations."""
-    from cablemap.policy.rules import load_policy
+@policy_date_option()
+def policies_show(name: str, policy_date: str | None) -> None:
+    """Explain one policy (a shipped name or a TOML file): its rules, dates and citations."""
     from cablemap.render import tables
 
-    echo(tables.policy_text(load_policy(name)))
+    echo(tables.policy_text(_policy(name, policy_date)))
 
 
 @cli.group()

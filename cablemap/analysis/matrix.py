@@ -145,6 +145,7 @@ def compute_matrix(
         "snapshot": network.snapshot_id,
         "policy": rules.id if rules is not None else None,
         "policy_name": rules.name if rules is not None else None,
+        "policy_date": rules.as_of.isoformat() if rules is not None else None,
         "filters": RouteFilters(
             as_of, include_planned, tuple(sorted(cuts.cables)), terrestrial, kinds, change_cost
         ).as_dict(),

@@ -125,7 +125,15 @@ class RouteReport:
             "cuts": self.cuts.as_list(),
             "resilience": resilience,
             "snapshot": self.snapshot_id,
-            "policy": {"id": self.policy.id, "name": self.policy.name} if self.policy else None,
+            "policy": (
+                {
+                    "id": self.policy.id,
+                    "name": self.policy.name,
+                    "date": self.policy.as_of.isoformat(),
+                }
+                if self.policy
+                else None
+            ),
             "clean": clean,
             "filters": self.filters.as_dict(),
             "left_out_by_status": self.left_out_by_status(),

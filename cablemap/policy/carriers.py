@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from cablemap.errors import DataError
-from cablemap.policy.toml_errors import check_table, read_toml, where
+from cablemap.policy.dates import in_force, iso_date
+from cablemap.policy.stakes import Stake, parse_stake
+from cablemap.policy.toml_errors import check_table, read_toml, where, where_after
 from cablemap.resources import geodata_dir
 
 ROLES = frozenset({"carrier", "investor", "supplier"})
@@ -36,8 +39,10 @@ ENTITY_KEYS = frozenset(
         "notes",
         "sources",
         "covered_list",
+        "stakes",
     }
 )
+COVERED_LIST_KEYS = frozenset({"entry", "added", "removed", "note"})
 SOURCE_KEYS = frozenset({"claims", "title", "publisher", "date", "url", "note"})
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 _DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
@@ -92,6 +97,19 @@ class Entity:
     verified: bool = True
     notes: str = ""
     file: str = ""
+    stakes: tuple[Stake, ...] = ()
+
+    def covered_on(self, on: date) -> bool:
+        """Whether the entity is on the FCC Covered List on ``on`` (from ``added``)."""
+        if not self.covered_list:
+            return False
+        added = iso_date(self.covered_list.get("added"))
+        removed = iso_date(self.covered_list.get("removed"))
+        return in_force(on, added, removed)
+
+    def stakes_on(self, on: date) -> tuple[Stake, ...]:
+        """The stakes in this entity attested on ``on``."""
+        return tuple(stake for stake in self.stakes if stake.in_force(on))
 
     @property
     def state_controlled(self) -> str | None:
@@ -207,7 +225,22 @@ def load_registry(directory: Path | None = None) -> Registry:
                 f"{where(path, text, 'parent', entity.parent)}: entity {entity.id!r}: parent "
                 f"{entity.parent!r} is not in the registry"
             )
+        for stake in entity.stakes:
+            if stake.holder not in entities or stake.holder == entity.id:
+                path, text = texts[entity.id]
+                itself = stake.holder == entity.id
+                what = "is the entity itself" if itself else "is not in the registry"
+                raise DataError(
+                    f"{_stake_line(path, text, entity.id, stake.holder)}: entity {entity.id!r}: "
+                    f"stake holder {stake.holder!r} {what}"
+                )
     return Registry(entities, by_alias)
+
+
+def _stake_line(path: Path, text: str, entity_id: str, holder: str, *needles: str) -> str:
+    """Where one stake of one entity stands (its ``holder =`` line, or a key after it)."""
+    anchors = ((f'"{entity_id}"',), ("holder", f'"{holder}"'))
+    return where_after(path, text, anchors, *needles)
 
 
 @cache
@@ -240,6 +273,8 @@ def _entity(raw: dict[str, Any], path: Path, text: str) -> Entity:
     sources = tuple(_source(s, fail) for s in raw.get("sources", ()))
     if not sources:
         raise fail("has no sources; every entity cites at least one")
+    _check_covered_list(raw.get("covered_list"), fail)
+    stakes = _stakes(raw.get("stakes", []), entity_id, path, text)
     entity = Entity(
         id=entity_id,
         name=raw["name"],
@@ -253,6 +288,7 @@ def _entity(raw: dict[str, Any], path: Path, text: str) -> Entity:
         verified=bool(raw.get("verified", True)),
         notes=str(raw.get("notes", "")),
         file=path.name,
+        stakes=stakes,
     )
     for claim in ("hq_country", "parent", "state_control", "covered_list"):
         needed = claim == "hq_country" or bool(raw.get(claim))
@@ -270,3 +306,42 @@ def _source(raw: Any, fail: Any) -> Source:
     if not _DATE.fullmatch(date):
         raise fail(f"source date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", date or "date")
     return Source(claims, raw["title"], str(raw.get("publisher", "")), date, raw["url"])
+
+
+def _check_covered_list(raw: Any, fail: Any) -> None:
+    """A Covered List entry names the listed entry and the date it was added."""
+    if raw is None:
+        return
+    check_table(raw, COVERED_LIST_KEYS, ("entry",), fail, "covered_list")
+    added = iso_date(raw.get("added"))
+    if added is None:
+        raise fail(
+            f"covered_list added {raw.get('added')!r} is not a YYYY-MM-DD date "
+            "(the date the FCC added the entry)",
+            "added",
+        )
+    if "removed" in raw:
+        removed = iso_date(raw["removed"])
+        if removed is None or removed <= added:
+            raise fail(
+                f"covered_list removed {raw['removed']!r} must be a YYYY-MM-DD date after added",
+                "removed",
+            )
+
+
+def _stakes(raw: Any, entity_id: str, path: Path, text: str) -> tuple[Stake, ...]:
+    if not isinstance(raw, list):
+        location = where_after(path, text, ((f'"{entity_id}"',),), "stakes")
+        raise DataError(
+            f"{location}: entity {entity_id!r}: stakes must be [[entity.stakes]] tables"
+        )
+    stakes = []
+    for item in raw:
+        holder = str(item.get("holder", "")) if isinstance(item, dict) else ""
+
+        def fail(message: str, *needles: str, holder: str = holder) -> DataError:
+            location = _stake_line(path, text, entity_id, holder, *needles)
+            return DataError(f"{location}: entity {entity_id!r}: {message}")
+
+        stakes.append(parse_stake(item, fail))
+    return tuple(stakes)

@@ -69,6 +69,7 @@ def describe_cable(
             )
         ],
         "policy": flags.policy.id if flags else None,
+        "policy_date": flags.policy.as_of.isoformat() if flags else None,
         "flags": [f.as_dict() for f in (flags.cables.get(cable_id, ()) if flags else ())],
     }
 

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cablemap.policy.affiliation import Link
 from cablemap.policy.carriers import Registry, default_registry
 from cablemap.policy.overrides import SegmentOwnership, load_overrides
 from cablemap.policy.rules import Citation, Policy, Rule
@@ -39,6 +40,9 @@ class Flag:
     reason: str
     entity: str | None
     citations: tuple[Citation, ...]
+    chain: tuple[Link, ...] = ()
+    """From the flagged entity to what the rule names: control, equity stakes (with their
+    share, date and sources), the Covered List entry..."""
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form."""
@@ -49,6 +53,7 @@ class Flag:
             "subject": self.subject,
             "reason": self.reason,
             "entity": self.entity,
+            "chain": [link.as_dict() for link in self.chain],
             "citations": [c.as_dict() for c in self.citations],
         }
 
@@ -84,7 +89,8 @@ def apply_policy(
     Parameters
     ----------
     policy
-        A loaded policy (:func:`cablemap.policy.rules.load_policy`).
+        A loaded policy (:func:`cablemap.policy.rules.load_policy`), evaluated on its
+        ``as_of`` date: rules not in force then put no flags.
     dataset, topology
         The data and its rebuilt topology.
     registry
@@ -127,18 +133,29 @@ def _party_flags(
     held: str = "",
 ) -> list[Flag]:
     flags = []
-    for rule in policy.rules:
+    for rule in policy.rules_in_force():
         if rule.applies_to != role:
             continue
         for name in names:
             entity = registry.match(name)
-            why = rule.why_selected(entity, registry) if entity else None
+            why = rule.select(entity, registry, policy.as_of) if entity else None
             if entity is None or why is None:
                 continue
             verb = "owned in part by" if role == "owner" else "built by"
             unverified = "" if entity.verified else " [registry entry unverified]"
-            reason = f"{held}{verb} {name!r}: {entity.describe()} {why}{unverified}"
-            flags.append(Flag(policy.id, rule.id, role, subject, reason, entity.id, rule.citations))
+            reason = f"{held}{verb} {name!r}: {entity.describe()} {why.reason}{unverified}"
+            flags.append(
+                Flag(
+                    policy.id,
+                    rule.id,
+                    role,
+                    subject,
+                    reason,
+                    entity.id,
+                    rule.citations,
+                    why.chain,
+                )
+            )
     return flags
 
 
@@ -146,7 +163,7 @@ def _station_flags(
     policy: Policy, dataset: Dataset, country: dict[str, str]
 ) -> dict[str, list[Flag]]:
     flags: dict[str, list[Flag]] = {station_id: [] for station_id in dataset.stations["id"]}
-    landing_rules = [r for r in policy.rules if r.applies_to == "landing"]
+    landing_rules = [r for r in policy.rules_in_force() if r.applies_to == "landing"]
     names = dict(zip(dataset.stations["id"], dataset.stations["name"], strict=True))
     for station_id, iso2 in country.items():
         for rule in landing_rules:
@@ -254,6 +271,7 @@ def _moved(flag: Flag, subject: str) -> Flag:
         f"{flag.reason} (ownership is per cable in the data)",
         flag.entity,
         flag.citations,
+        flag.chain,
     )
 
 
@@ -275,7 +293,7 @@ def policy_flags(network: Network, policy: Policy) -> PolicyFlags:
     PolicyFlags
         The flags on cables, segments and stations (kept with the network for reuse).
     """
-    key = f"{policy.id}@{policy.path}"
+    key = f"{policy.id}@{policy.path}@{policy.as_of.isoformat()}"
     cached = network._flags.get(key)
     if cached is None:
         cached = network._flags[key] = apply_policy(policy, network.dataset, network.topology)

@@ -18,6 +18,13 @@ schema, given by path. Schema::
     covered_list = true               # on the FCC Covered List
     roles = ["carrier"]               # optional: only entities with one of these roles
     include_affiliates = true         # also every entity in a selected one's family
+    equity_threshold = 10             # also entities in which a selected holder owns at
+                                      # least 10 % of the equity or votes (or of a parent
+                                      # that controls them); see cablemap.policy.affiliation
+    equity_test = "at-least"          # at-least (>=, default) | more-than (>)
+    effective = "2025-11-26"          # the rule fires from this date (optional for user
+    ends = "2030-01-01"               # policies; shipped rules all have one); ends: it
+                                      # stops firing on this date (optional)
     # landing rules select landing stations by country:
     countries = ["CN", "HK", "MO"]
     [[rule.citations]]
@@ -30,14 +37,17 @@ Every rule needs at least one citation. Problems are reported with the file and 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from cablemap.dataset.countries import resolve_country
 from cablemap.errors import UserError
+from cablemap.policy.affiliation import Link, Selection, by_equity
 from cablemap.policy.carriers import Entity, Registry, default_registry
-from cablemap.policy.toml_errors import check_table, read_toml, where
+from cablemap.policy.dates import in_force, iso_date, parse_policy_date, today_utc
+from cablemap.policy.toml_errors import check_table, read_toml, where, where_after
 from cablemap.resources import geodata_dir
 
 APPLIES_TO = ("owner", "supplier", "landing")
@@ -55,8 +65,13 @@ RULE_KEYS = frozenset(
         "include_affiliates",
         "countries",
         "citations",
+        "equity_threshold",
+        "equity_test",
+        "effective",
+        "ends",
     }
 )
+EQUITY_TESTS = ("at-least", "more-than")
 CITATION_KEYS = frozenset({"title", "publisher", "date", "url", "note"})
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 
@@ -103,37 +118,90 @@ class Rule:
     roles: frozenset[str] = frozenset()
     include_affiliates: bool = False
     countries: frozenset[str] = frozenset()
+    equity_threshold: float | None = None
+    equity_strict: bool = False
+    effective: date | None = None
+    ends: date | None = None
 
-    def why_selected(self, entity: Entity, registry: Registry) -> str | None:
-        """Why this rule selects an entity, in words, or ``None`` if it does not."""
+    def in_force(self, on: date) -> bool:
+        """Whether the rule fires on ``on`` (from ``effective``, before ``ends``)."""
+        return in_force(on, self.effective, self.ends)
+
+    def why_selected(
+        self, entity: Entity, registry: Registry, on: date | None = None
+    ) -> str | None:
+        """Why this rule selects an entity, in words, or ``None`` if it does not.
+
+        ``on`` is the policy date (default: today, UTC); the rule's own dates are not
+        checked here (see :meth:`in_force`).
+        """
+        selection = self.select(entity, registry, on or today_utc())
+        return selection.reason if selection else None
+
+    def select(self, entity: Entity, registry: Registry, on: date) -> Selection | None:
+        """Why this rule selects an entity on date ``on``, with the chain, or ``None``."""
         if self.roles and not self.roles & set(entity.roles):
             return None
-        direct = self._direct_reason(entity)
+        selected = self._by_control(entity, registry, on)
+        if selected or self.equity_threshold is None:
+            return selected
+        return by_equity(
+            entity,
+            registry,
+            on,
+            self.equity_threshold,
+            lambda e: self._by_control(e, registry, on),
+            strict=self.equity_strict,
+        )
+
+    def _by_control(self, entity: Entity, registry: Registry, on: date) -> Selection | None:
+        """Selected directly, or (``include_affiliates``) through its corporate family."""
+        direct = self._direct(entity, on)
         if direct or not self.include_affiliates:
             return direct
         for relative in registry.family(entity.id):
-            if relative.id != entity.id:
-                reason = self._direct_reason(relative)
-                if reason:
-                    return f"is in the corporate family of {relative.name}, which {reason}"
+            if relative.id == entity.id:
+                continue
+            reason = self._direct(relative, on)
+            if reason:
+                link = Link(
+                    "family",
+                    entity.id,
+                    f"{entity.name} is in the corporate family of {relative.name}",
+                    other=relative.id,
+                    sources=entity.sources_for("parent") or relative.sources_for("parent"),
+                )
+                return Selection(
+                    f"is in the corporate family of {relative.name}, which {reason.reason}",
+                    (link, *reason.chain),
+                )
         return None
 
-    def _direct_reason(self, entity: Entity) -> str | None:
+    def _direct(self, entity: Entity, on: date) -> Selection | None:
         if entity.id in self.entities:
-            return "is named by the rule"
+            return _one("named", entity, "is named by the rule", ())
         if entity.hq_country in self.hq_countries:
-            return f"is headquartered in {entity.hq_country}"
+            text = f"is headquartered in {entity.hq_country}"
+            return _one("headquarters", entity, text, entity.sources_for("hq_country"))
         control = entity.state_control or {}
         if entity.state_controlled and entity.state_controlled in self.state_controlled_by:
             share = f" ({control['share']})" if control.get("share") else ""
-            return f"is controlled by the state of {entity.state_controlled}{share}"
-        if self.covered_list and entity.covered_list:
-            entry = entity.covered_list
-            return (
-                f"is on the FCC Covered List ({entry.get('entry', entity.name)}, added "
-                f"{entry.get('added', '?')})"
-            )
+            text = f"is controlled by the state of {entity.state_controlled}{share}"
+            return _one("state-control", entity, text, entity.sources_for("state_control"))
+        if self.covered_list and entity.covered_on(on):
+            entry = entity.covered_list or {}
+            added = entry.get("added", "?")
+            text = f"is on the FCC Covered List ({entry.get('entry', entity.name)}, added {added})"
+            sources = entity.sources_for("covered_list")
+            return _one("covered-list", entity, text, sources, since=str(added))
         return None
+
+
+def _one(
+    relation: str, entity: Entity, text: str, sources: tuple[Any, ...], since: str | None = None
+) -> Selection:
+    link = Link(relation, entity.id, f"{entity.name} {text}", sources=sources, since=since)
+    return Selection(text, (link,))
 
 
 @dataclass(frozen=True)
@@ -145,6 +213,21 @@ class Policy:
     summary: str
     rules: tuple[Rule, ...]
     path: str
+    as_of: date = field(default_factory=today_utc)
+    """The date the policy is evaluated on (rules, Covered List entries and stakes)."""
+
+    def on(self, when: date | str | None) -> Policy:
+        """The same policy evaluated on another date (``None``: today, UTC)."""
+        return replace(self, as_of=parse_policy_date(when))
+
+    @property
+    def date_label(self) -> str:
+        """``"as of 2025-12-01"``: how outputs say which date a policy was evaluated on."""
+        return f"as of {self.as_of.isoformat()}"
+
+    def rules_in_force(self) -> tuple[Rule, ...]:
+        """The rules that fire on the policy date."""
+        return tuple(rule for rule in self.rules if rule.in_force(self.as_of))
 
 
 def shipped_policies() -> dict[str, Path]:
@@ -152,15 +235,31 @@ def shipped_policies() -> dict[str, Path]:
     return {path.stem: path for path in sorted((geodata_dir() / "policies").glob("*.toml"))}
 
 
-def load_policy(name_or_path: str, registry: Registry | None = None) -> Policy:
+def load_policy(
+    name_or_path: str, registry: Registry | None = None, *, as_of: date | str | None = None
+) -> Policy:
     """Load a shipped policy by name, or a user policy file by path.
+
+    Parameters
+    ----------
+    name_or_path
+        A shipped policy's id or a TOML file.
+    registry
+        The carrier registry rules are checked against; default: the shipped one.
+    as_of
+        The date to evaluate the policy on (a ``date`` or ``YYYY-MM-DD``); default today
+        in UTC. Rules not yet effective or ended, Covered List entries added later and
+        stakes not attested on that date do not count.
 
     Raises
     ------
     PolicyError
         Unknown policy name, unreadable file, invalid TOML, unknown key, unknown entity,
-        bad country code or a rule without citation, naming the file and line.
+        bad country code, bad date or a rule without citation, naming the file and line.
+    PolicyDateError
+        ``as_of`` is not a date.
     """
+    when = parse_policy_date(as_of)
     registry = registry or default_registry()
     shipped = shipped_policies()
     if name_or_path in shipped:
@@ -173,7 +272,7 @@ def load_policy(name_or_path: str, registry: Registry | None = None) -> Policy:
                 "such file; `cablemap policies` lists them"
             )
     doc, text = read_toml(path, PolicyError)
-    return _policy(doc, path, text, registry)
+    return _policy(doc, path, text, registry).on(when)
 
 
 def _policy(doc: dict[str, Any], path: Path, text: str, registry: Registry) -> Policy:
@@ -206,7 +305,11 @@ def _rule(raw: dict[str, Any], path: Path, text: str, registry: Registry) -> Rul
     rule_id = raw.get("id")
 
     def fail(message: str, *needles: str) -> PolicyError:
-        location = where(path, text, *needles) if needles else where(path, text, str(rule_id))
+        anchor = ((f'"{rule_id}"',),)
+        if needles:
+            location = where_after(path, text, anchor, *needles)
+        else:
+            location = where(path, text, str(rule_id))
         return PolicyError(f"{location}: rule {rule_id!r}: {message}")
 
     if not isinstance(rule_id, str) or not _SLUG.fullmatch(rule_id):
@@ -240,6 +343,8 @@ def _rule(raw: dict[str, Any], path: Path, text: str, registry: Registry) -> Rul
     citations = tuple(_citation(c, fail) for c in raw.get("citations", []))
     if not citations:
         raise fail("has no citation; every rule cites its source")
+    threshold, strict = _equity(raw, fail)
+    effective, ends = _rule_dates(raw, fail)
     return Rule(
         id=rule_id,
         applies_to=raw["applies_to"],
@@ -252,7 +357,46 @@ def _rule(raw: dict[str, Any], path: Path, text: str, registry: Registry) -> Rul
         roles=frozenset(raw.get("roles", [])),
         include_affiliates=bool(raw.get("include_affiliates")),
         countries=frozenset(raw.get("countries", [])),
+        equity_threshold=threshold,
+        equity_strict=strict,
+        effective=effective,
+        ends=ends,
     )
+
+
+def _equity(raw: dict[str, Any], fail: Any) -> tuple[float | None, bool]:
+    """``equity_threshold`` (percent, 0 < t <= 100) and ``equity_test``."""
+    value = raw.get("equity_threshold")
+    test = raw.get("equity_test", "at-least")
+    if test not in EQUITY_TESTS:
+        raise fail(f"equity_test must be one of {', '.join(EQUITY_TESTS)}", "equity_test")
+    if value is None:
+        if "equity_test" in raw:
+            raise fail("equity_test needs an equity_threshold", "equity_test")
+        return None, False
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
+        raise fail(
+            f"equity_threshold {value!r} must be a percentage above 0 and at most 100, "
+            "like equity_threshold = 10",
+            "equity_threshold",
+        )
+    if raw["applies_to"] == "landing":
+        raise fail("a landing rule takes no equity_threshold", "equity_threshold")
+    return float(value), test == "more-than"
+
+
+def _rule_dates(raw: dict[str, Any], fail: Any) -> tuple[date | None, date | None]:
+    """``effective`` and ``ends``: YYYY-MM-DD, ``ends`` after ``effective``."""
+    dates = {}
+    for key in ("effective", "ends"):
+        if key in raw:
+            dates[key] = iso_date(raw[key])
+            if dates[key] is None:
+                raise fail(f"{key} {raw[key]!r} is not a YYYY-MM-DD date", key)
+    effective, ends = dates.get("effective"), dates.get("ends")
+    if effective and ends and ends <= effective:
+        raise fail(f"ends {ends} must come after effective {effective}", "ends")
+    return effective, ends
 
 
 LIST_KEYS = ("hq_countries", "state_controlled_by", "entities", "roles", "countries")

@@ -102,3 +102,29 @@ def check_table(
         if not isinstance(raw.get(key), str) or not raw[key]:
             raise fail(f"a {what} lacks {key!r}")
     return raw
+
+
+def where_after(path: Path, text: str, anchors: tuple[tuple[str, ...], ...], *needles: str) -> str:
+    """``"file:line"`` for the first line with ``needles`` after a chain of anchor lines.
+
+    Each anchor (a tuple of needles) is looked for after the previous one, so a problem in
+    the second stake of the fifth entity is placed on its line, not on the first line of
+    the file that happens to hold the same key. Falls back to the last anchor found.
+    """
+    lines = text.splitlines()
+    start, found = 0, None
+    for anchor in anchors:
+        hit = _first(lines, start, anchor)
+        if hit is None:
+            break
+        start = found = hit
+    hit = _first(lines, start, needles) if needles else None
+    line = hit if hit is not None else found
+    return f"{path}:{line + 1}" if line is not None else str(path)
+
+
+def _first(lines: list[str], start: int, needles: tuple[str, ...]) -> int | None:
+    for number in range(start, len(lines)):
+        if all(needle in lines[number] for needle in needles):
+            return number
+    return None

@@ -284,7 +284,8 @@ def _captions(fig: Figure, frame: pd.DataFrame, value: str, count: int, order: s
     if filters.get("include_planned"):
         parts.append("planned cables included")
     if policy:
-        parts.append(f"policy: {policy}")
+        when = f" as of {attrs['policy_date']}" if attrs.get("policy_date") else ""
+        parts.append(f"policy: {policy}{when}")
     ordering = "ordered by route-distance clustering" if order == "cluster" else "ordered by name"
     note = f"Rows: origin; columns: destination; countries {ordering}."
     width_pt = fig.get_figwidth() * 72 * 0.96

@@ -75,7 +75,7 @@ def _sections(parts: ReportParts) -> _Sections:
     policy = main.policy
     title = f"Routes from {main.origin.name} to {main.destination.name}"
     if policy:
-        title += f" under {policy.name}"
+        title += f" under {policy.name} {policy.date_label}"
     citations: dict[tuple[str, str], Citation] = {}
     table = parts.network.dataset.cables
     parties = {
@@ -130,13 +130,44 @@ def _direct_row(
 def _flag_notes(flags: tuple[Flag, ...], citations: dict[tuple[str, str], Citation]) -> str:
     notes = []
     for flag in flags:
-        numbers = []
-        for citation in flag.citations:
-            key = (citation.title, citation.url)
-            citations.setdefault(key, citation)
-            numbers.append(str(list(citations).index(key) + 1))
+        numbers: list[str] = []
+        _cite(flag.citations, citations, numbers)
+        _cite(_stake_citations(flag, citations), citations, numbers)
         notes.append(f"[{flag.rule}] {flag.reason} [{', '.join(numbers)}]")
     return " / ".join(dict.fromkeys(notes)) or "-"
+
+
+def _cite(
+    new: tuple[Citation, ...] | list[Citation],
+    citations: dict[tuple[str, str], Citation],
+    numbers: list[str],
+) -> None:
+    """Add citations to the report's numbered list; note their numbers (once each)."""
+    for citation in new:
+        key = (citation.title, citation.url)
+        citations.setdefault(key, citation)
+        number = str(list(citations).index(key) + 1)
+        if number not in numbers:
+            numbers.append(number)
+
+
+def _stake_citations(flag: Flag, cited: dict[tuple[str, str], Citation]) -> list[Citation]:
+    """The sources of the stakes in a flag's chain (PCCW ← China Unicom 18.4 %: the FCC order).
+
+    A document already cited under another title (a rule citing the same order) is
+    referred to by that entry rather than listed twice.
+    """
+    from cablemap.policy.rules import Citation
+
+    by_url = {url: cited[(title, url)] for title, url in cited}
+    out = []
+    for link in flag.chain:
+        for source in link.sources if link.relation == "equity" else ():
+            out.append(
+                by_url.get(source.url)
+                or Citation(source.title, source.publisher, source.date, source.url)
+            )
+    return out
 
 
 def _summary(parts: ReportParts) -> list[str]:

@@ -25,6 +25,7 @@ def stations_output(
         return json.dumps(
             {
                 "policy": policy.id if policy else None,
+                "policy_date": policy.as_of.isoformat() if policy else None,
                 "snapshot": snapshot_id,
                 "attribution": ATTRIBUTION,
                 "stations": [r.as_dict() for r in rows],
@@ -46,6 +47,7 @@ def stations_output(
                 "features": features,
                 "properties": {
                     "policy": policy.id if policy else None,
+                    "policy_date": policy.as_of.isoformat() if policy else None,
                     "snapshot": snapshot_id,
                     "attribution": ATTRIBUTION,
                 },
@@ -87,7 +89,11 @@ def stations_output(
 
 
 def _stations_table(rows: Sequence[StationExposure], policy: Policy | None, snapshot: str) -> str:
-    title = f"Landing stations ranked by exposure to {policy.id}" if policy else "Landing stations"
+    title = (
+        f"Landing stations ranked by exposure to {policy.id} {policy.date_label}"
+        if policy
+        else "Landing stations"
+    )
     lines = [f"{title} ({len(rows)} stations; data {snapshot})", ""]
     for rank, r in enumerate(rows, start=1):
         flagged = f"{len(r.flagged_cables)}/{len(r.cables)} cables flagged"
@@ -96,7 +102,7 @@ def _stations_table(rows: Sequence[StationExposure], policy: Policy | None, snap
         lines.extend(f"       - {reason}" for reason in r.reasons)
     if policy:
         lines += ["", "Sources:"]
-        for rule in policy.rules:
+        for rule in policy.rules_in_force():
             for citation in rule.citations:
                 lines.append(f"  [{rule.id}] {citation.short()}")
     lines += ["", ATTRIBUTION]
@@ -145,11 +151,8 @@ def cable_text(info: dict[str, Any]) -> str:
             f"{segment['km']:,.0f} km{mark}"
         )
     if info["policy"]:
-        lines.append(
-            f"  flags under {info['policy']}:"
-            if info["flags"]
-            else f"  no flags under {info['policy']}"
-        )
+        under = f"{info['policy']} as of {info.get('policy_date')}"
+        lines.append(f"  flags under {under}:" if info["flags"] else f"  no flags under {under}")
         for flag in info["flags"]:
             lines.append(f"    - [{flag['rule']}] {flag['reason']}")
             lines.extend(
@@ -159,9 +162,17 @@ def cable_text(info: dict[str, Any]) -> str:
     return terminal_text("\n".join(lines))
 
 
+def _rule_dates(rule: Any, on: Any) -> str:
+    """``effective 2025-11-26 (in force on 2026-01-01)``."""
+    since = f"effective {rule.effective}" if rule.effective else "no effective date"
+    ends = f", ends {rule.ends}" if rule.ends else ""
+    state = "in force" if rule.in_force(on) else "NOT in force"
+    return f"{since}{ends} ({state} on {on})"
+
+
 def policy_text(policy: Policy) -> str:
     """A policy explained: summary, then each rule with what it selects and its sources."""
-    lines = [f"{policy.name} ({policy.id})", f"  file: {policy.path}", ""]
+    lines = [f"{policy.name} ({policy.id}) {policy.date_label}", f"  file: {policy.path}", ""]
     lines += [f"  {line}" for line in policy.summary.split("\n") if line]
     for rule in policy.rules:
         lines += ["", f"  rule {rule.id} (applies to {rule.applies_to})"]
@@ -180,6 +191,13 @@ def policy_text(policy: Policy) -> str:
             lines.append("    entities on the FCC Covered List")
         if rule.include_affiliates:
             lines.append("    and every entity in the corporate family of one selected")
+        if rule.equity_threshold is not None:
+            test = "more than" if rule.equity_strict else "at least"
+            lines.append(
+                f"    and every entity in which one selected holds {test} "
+                f"{rule.equity_threshold:g}% (equity or votes), or a company it controls"
+            )
+        lines.append(f"    {_rule_dates(rule, policy.as_of)}")
         for citation in rule.citations:
             lines.append(f"    source: {citation.short()}")
             if citation.note:

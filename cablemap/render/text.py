@@ -141,7 +141,7 @@ def _title(report: RouteReport) -> str:
     filters = report.filters
     scope = f"cables in service in {filters.as_of}" if filters.as_of else "cables in service now"
     if report.policy is not None:
-        scope += f"; policy {report.policy.id}"
+        scope += f"; policy {report.policy.id} {report.policy.date_label}"
     if filters.include_planned:
         scope += ", planned included"
     if filters.avoid_cables:

@@ -126,7 +126,7 @@ def _risk_cables(
             kind = 3
         items.append([kind, number, tooltips[cable_id], encoded])
     items.sort(key=lambda item: (item[0] in (1, 3), item[0]))  # flagged and cut on top
-    policy = flags.policy.name if flags is not None else None
+    policy = f"{flags.policy.name} {flags.policy.date_label}" if flags is not None else None
     texts = [
         _segment_popup(rows[c], flags.cables.get(c, ()) if flags else (), found, policy)
         for (c, _), (_, found) in popups.items()
@@ -177,7 +177,11 @@ def _risk_legend(
     cut: str | None = None,
 ) -> str:
     risky = sum(1 for e in exposures if e.risky)
-    title = f"{flags.policy.name}: {where}" if flags is not None else f"No policy: {where}"
+    title = (
+        f"{flags.policy.name} {flags.policy.date_label}: {where}"
+        if flags is not None
+        else f"No policy: {where}"
+    )
     entries = [
         ("Flagged segment (policy)", style.FLAGGED, "solid"),
         ("Segment with no flag", style.CLEAN, "solid"),

@@ -233,7 +233,9 @@ def route_map(report: RouteReport, network: Network) -> folium.Map:
     """
     routes = shown_routes(report)
     flags = policy_flags(network, report.policy) if report.policy is not None else None
-    policy = report.policy.name if report.policy is not None else None
+    policy = (
+        f"{report.policy.name} {report.policy.date_label}" if report.policy is not None else None
+    )
     pieces = _route_pieces(routes, network, flags)
     usage = _route_usage(routes)
     exposures = station_exposure(network.dataset, flags)
