@@ -822,6 +822,9 @@ def cable(ctx: Context, cable_id: str, policy: str | None, fmt: str) -> None:
     from cablemap.render import tables
 
     network = _load_network(ctx)
+    from cablemap.analysis.lookup import resolve_cable  # id, display name or abbreviation
+
+    cable_id = resolve_cable(network, cable_id, option="cable")
     flags = policy_flags(network, load_policy(policy)) if policy else None
     info = describe_cable(cable_id, network.dataset, network.topology, default_registry(), flags)
     echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
@@ -880,6 +883,59 @@ def carriers_unmatched(ctx: Context, fmt: str) -> None:
     echo(f"{len(rows)} names unknown to the registry ({known} entities); most cables first:")
     for row in rows:
         echo(f"{row['cables']:>4}  {row['role']:<8}  {row['name']}")
+
+
+LOOKUP_FORMAT = click.Choice(["table", "json", "csv"])
+
+
+@carriers.command("list")
+@click.option(
+    "--policy",
+    default=None,
+    metavar="NAME|FILE",
+    help="Also say which of this policy's owner and supplier rules select each entity.",
+)
+@click.option("--format", "fmt", type=LOOKUP_FORMAT, default="table", show_default=True)
+@pass_context
+def carriers_list(ctx: Context, policy: str | None, fmt: str) -> None:
+    """Every registry entity with the cables it owns and supplied, most cables first."""
+    from cablemap.analysis.carriers import list_carriers
+    from cablemap.render.lookups import carriers_output
+
+    echo(carriers_output(list_carriers(_load_network(ctx), policy=policy), fmt))
+
+
+@carriers.command("show")
+@click.argument("entity")
+@click.option(
+    "--policy",
+    default=None,
+    metavar="NAME|FILE",
+    help="Judge by this policy only [default: every shipped policy].",
+)
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@pass_context
+def carriers_show(ctx: Context, entity: str, policy: str | None, fmt: str) -> None:
+    """One entity (id, name, alias or unique prefix): family, cables, policy verdicts, sources."""
+    from cablemap.analysis.carriers import describe_carrier
+    from cablemap.render.lookups import carrier_text
+
+    network = _load_network(ctx)
+    profile = describe_carrier(network, entity, policies=[policy] if policy else None)
+    echo(json.dumps(profile.as_dict(), indent=2) if fmt == "json" else carrier_text(profile))
+
+
+@cli.command("search")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=20, show_default=True)
+@click.option("--format", "fmt", type=LOOKUP_FORMAT, default="table", show_default=True)
+@pass_context
+def search(ctx: Context, text: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Find cables, landing stations and carriers by name, id, abbreviation or alias."""
+    from cablemap.analysis.search import search as search_names
+    from cablemap.render.lookups import search_output
+
+    echo(search_output(search_names(_load_network(ctx), " ".join(text), limit=limit), fmt))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
