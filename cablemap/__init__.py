@@ -41,7 +41,6 @@ _LAZY = {
     "CarrierProfile": "cablemap.analysis.carriers",
     "search": "cablemap.analysis.search",
     "SearchResults": "cablemap.analysis.search",
-    "resolve_cable": "cablemap.analysis.lookup",
     "Settings": "cablemap.config",
     "settings_from_env": "cablemap.config",
     "CablemapError": "cablemap.errors",
