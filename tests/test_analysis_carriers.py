@@ -194,3 +194,13 @@ def test_a_field_added_later_is_shown(network):
     text = carrier_text(dataclasses.replace(profile, entity=entity))
     assert "  stakes:\n    - holder: china-mobile-group, date: 2015" in text
     assert repr(profile).startswith("CarrierProfile(china-mobile,")
+
+
+def test_the_public_api_exports_the_look_ups():
+    import cablemap
+    from cablemap.analysis import search
+
+    assert cablemap.list_carriers is list_carriers
+    assert cablemap.describe_carrier is describe_carrier
+    assert cablemap.search is search.search
+    assert {"CarrierList", "CarrierProfile", "SearchResults"} <= set(cablemap.__all__)
