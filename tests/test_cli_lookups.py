@@ -156,3 +156,20 @@ def test_cable_by_name_or_abbreviation(cablemap):
         "batam-singapore-cable-system-bscs",
     )
     _one_line_error(cablemap("cable", "SEA-USS"), 2, "no cable named 'SEA-USS'", "did you mean")
+
+
+def test_hostile_names_reach_csv_and_terminal_defused(mini_root, isolated_cache):
+    from test_output_safety import HOSTILE, rename_station
+
+    rename_station(mini_root, "Chikura, Japan", HOSTILE + ", Japan")
+    table = run("--data", str(mini_root), "search", "chikura", cache=isolated_cache)
+    assert table.returncode == 0, table.stderr
+    assert "Chikura" in table.stdout
+    for bad in ("\x1b", "\x07", "\x00", "\x9b", "\r"):
+        assert bad not in table.stdout + table.stderr
+    found = run(
+        "--data", str(mini_root), "search", "chikura", "--format", "csv", cache=isolated_cache
+    )
+    rows = list(csv.DictReader(io.StringIO(found.stdout)))
+    assert [r["name"][:12] for r in rows] == ["'=HYPERLINK("]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
