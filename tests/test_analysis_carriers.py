@@ -80,6 +80,9 @@ def test_family_members_cables_are_marked(network, registry):
     assert {r.cable for r in others if r.entity == "hkbn-enterprise-solutions"} == expected
     listed = profile.as_dict()["cables"]
     assert all(c["family_member"] == (c["entity"] != "china-mobile") for c in listed)
+    frame = profile.to_frame()
+    assert list(frame.cable) == [r.cable for r in profile.cables]
+    assert set(frame.loc[frame.family_member, "entity"]) == {r.entity for r in others}
     # the family tree starts at the root and each member sits under its parent
     depth = {m["id"]: m["depth"] for m in profile.family}
     assert profile.family[0]["depth"] == 0

@@ -376,6 +376,13 @@ class CarrierProfile:
             "policies": [p.as_dict() for p in self.policies],
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """The cables, one row per role (``family_member`` marks a relative's)."""
+        import pandas as pd
+
+        columns = [f.name for f in dataclasses.fields(CableRole)] + ["family_member"]
+        return pd.DataFrame(self.as_dict()["cables"], columns=columns)
+
     def __repr__(self) -> str:
         own = sum(1 for role in self.cables if role.entity == self.id)
         return f"CarrierProfile({self.id}, {own} cable roles, {len(self.family)} in family)"
