@@ -9,6 +9,9 @@ stays fast and only pays for geopandas when tables are actually built::
     cablemap.fetch_snapshot("open")         # refresh the cache from a source
     network = cablemap.build_network(ds)    # build once, query many times
     cablemap.trace_routes(network, "United States", "Japan", k=3, resilience=True).as_dict()
+    cablemap.describe_carrier(network, "China Mobile").cables   # what a company owns, built
+    cablemap.list_carriers(network, policy="clean-network-2020").to_frame()
+    cablemap.search(network, "sea us").hits                   # cables, stations, carriers
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ _LAZY = {
     "load_policy": "cablemap.policy.rules",
     "RouteReport": "cablemap.analysis.query",
     "build_topology": "cablemap.network.topology",
+    "list_carriers": "cablemap.analysis.carriers",
+    "describe_carrier": "cablemap.analysis.carriers",
+    "CarrierList": "cablemap.analysis.carriers",
+    "CarrierProfile": "cablemap.analysis.carriers",
+    "search": "cablemap.analysis.search",
+    "SearchResults": "cablemap.analysis.search",
     "Settings": "cablemap.config",
     "settings_from_env": "cablemap.config",
     "CablemapError": "cablemap.errors",

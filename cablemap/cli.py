@@ -923,6 +923,9 @@ def cable(
 
     rules = _policy(policy, policy_date)
     network = _load_network(ctx)
+    from cablemap.analysis.lookup import resolve_cable  # id, display name or abbreviation
+
+    cable_id = resolve_cable(network, cable_id, option="cable")
     flags = policy_flags(network, rules) if rules is not None else None
     info = describe_cable(cable_id, network.dataset, network.topology, default_registry(), flags)
     info = {**info, "snapshot": network.snapshot_id}  # which data answered (see --snapshot)
@@ -988,6 +991,69 @@ def carriers_unmatched(ctx: Context, fmt: str, show_listed: bool) -> None:
     unknown = [use for use in uses if not use.covered]
     listed = [use for use in uses if use.entity is None and use.reason is not None]
     echo(unmatched_output(unknown, listed, fmt, show_listed=show_listed))
+
+
+LOOKUP_FORMAT = click.Choice(["table", "json", "csv"])
+
+
+@carriers.command("list")
+@click.option(
+    "--policy",
+    default=None,
+    metavar="NAME|FILE",
+    help="Also say which of this policy's owner and supplier rules select each entity.",
+)
+@policy_date_option()
+@click.option("--format", "fmt", type=LOOKUP_FORMAT, default="table", show_default=True)
+@pass_context
+def carriers_list(ctx: Context, policy: str | None, policy_date: str | None, fmt: str) -> None:
+    """Every registry entity with the cables it owns and supplied, most cables first."""
+    from cablemap.analysis.carriers import list_carriers
+    from cablemap.render.lookups import carriers_output
+
+    rules = _policy(policy, policy_date)
+    echo(carriers_output(list_carriers(_load_network(ctx), policy=rules), fmt))
+
+
+@carriers.command("show")
+@click.argument("entity")
+@click.option(
+    "--policy",
+    default=None,
+    metavar="NAME|FILE",
+    help="Judge by this policy only [default: every shipped policy].",
+)
+@policy_date_option()
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@pass_context
+def carriers_show(
+    ctx: Context, entity: str, policy: str | None, policy_date: str | None, fmt: str
+) -> None:
+    """One entity (id, name, alias or unique prefix): family, cables, policy verdicts, sources."""
+    from cablemap.analysis.carriers import describe_carrier
+    from cablemap.policy.dates import parse_policy_date
+    from cablemap.policy.rules import load_policy, shipped_policies
+    from cablemap.render.lookups import carrier_text
+
+    when = parse_policy_date(policy_date)  # --policy-date applies to every policy judged
+    names = [policy] if policy else list(shipped_policies())
+    chosen = [load_policy(name, as_of=when) for name in names]
+    network = _load_network(ctx)
+    profile = describe_carrier(network, entity, policies=chosen)
+    echo(json.dumps(profile.as_dict(), indent=2) if fmt == "json" else carrier_text(profile))
+
+
+@cli.command("search")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=20, show_default=True)
+@click.option("--format", "fmt", type=LOOKUP_FORMAT, default="table", show_default=True)
+@pass_context
+def search(ctx: Context, text: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Find cables, landing stations and carriers by name, id, abbreviation or alias."""
+    from cablemap.analysis.search import search as search_names
+    from cablemap.render.lookups import search_output
+
+    echo(search_output(search_names(_load_network(ctx), " ".join(text), limit=limit), fmt))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

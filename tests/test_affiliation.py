@@ -44,7 +44,7 @@ def test_equity_affiliate_of_a_covered_family_with_its_chain(registry, tmp_path)
     _, rule = _rule(registry, tmp_path, COVERED_AFFILIATES)
     selection = rule.select(registry.entities["bigco"], registry, DAY)
     assert selection is not None
-    assert "BigCo ← Group X 18.4% equity since 2025-10-15 (Order on BigCo, 2025-10-15)" in (
+    assert "BigCo ← Group X 18.4% equity, counted from 2025-10-15 (Order on BigCo, 2025-10-15)" in (
         selection.reason
     )
     relations = [(link.relation, link.entity, link.other) for link in selection.chain]

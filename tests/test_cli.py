@@ -292,9 +292,9 @@ def test_cable_and_policies_commands(open_root, isolated_cache):
     shown = run("policies", "show", "clean-network-2020", cache=isolated_cache).stdout
     assert "rule clean-carrier" in shown and "source: US Department of State" in shown
     _one_line_error(
-        run("--data", str(open_root), "cable", "ncp", cache=isolated_cache),
+        run("--data", str(open_root), "cable", "ncpx", cache=isolated_cache),
         2,
-        "unknown cable id 'ncp'",
+        "no cable named 'ncpx'",
     )
 
 

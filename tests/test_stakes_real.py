@@ -44,7 +44,7 @@ def test_jupiter_is_flagged_through_pccw_and_china_unicom(real):
     flags = _flags(real, "fcc-covered-list", "2025-12-01")
     (flag,) = [f for f in flags.cables["jupiter"] if f.entity == "pccw"]
     assert flag.rule == "covered-owner"
-    assert "PCCW ← China Unicom 18.4% equity since 2025-10-15" in flag.reason
+    assert "PCCW ← China Unicom 18.4% equity, counted from 2025-10-15" in flag.reason
     assert "DA 25-928" in flag.reason  # the FCC source, in words
     chain = flag.as_dict()["chain"]
     assert [(link["relation"], link["entity"], link.get("other")) for link in chain] == [

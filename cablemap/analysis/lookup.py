@@ -26,6 +26,27 @@ def _abbreviations(name: str) -> list[str]:
     return re.findall(r"\(([^()]+)\)", name)
 
 
+def match_key(text: str) -> str:
+    """The form names are compared in: case folded, letters and digits only.
+
+    "SEA-US", "sea us" and "Sea-Us" all become ``"seaus"``.
+    """
+    return _key(text)
+
+
+def cable_labels(cable_id: str, name: str) -> list[tuple[str, str]]:
+    """Every ``(kind, text)`` a cable is named by: id, name, bare name, abbreviations.
+
+    The bare name is the display name without its parenthesised parts; each
+    parenthesised part is an abbreviation ("AAG" of "Asia-America Gateway (AAG) Cable
+    System"). Empty texts are left out.
+    """
+    bare = re.sub(r"\s*\([^()]+\)", "", name)
+    labels = [("id", cable_id), ("name", name), ("name", bare)]
+    labels += [("abbreviation", part) for part in _abbreviations(name)]
+    return [(kind, text) for kind, text in labels if text]
+
+
 def cable_names(network: Network) -> dict[str, set[str]]:
     """Normalised key -> ids of the cables it names.
 
@@ -35,8 +56,7 @@ def cable_names(network: Network) -> dict[str, set[str]]:
     """
     names: dict[str, set[str]] = {}
     for cable in network.cables.values():
-        bare = re.sub(r"\s*\([^()]+\)", "", cable.name)
-        for text in filter(None, (cable.id, cable.name, bare, *_abbreviations(cable.name))):
+        for _, text in cable_labels(cable.id, cable.name):
             names.setdefault(_key(text), set()).add(cable.id)
     return names
 

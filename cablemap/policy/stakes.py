@@ -92,7 +92,7 @@ class Stake:
     def describe(self, held: str, holder: str) -> str:
         """``"PCCW ← China Unicom 18.4% equity (title, date)"``."""
         cited = f" ({self.sources[0].short()})" if self.sources else ""
-        return f"{held} ← {holder} {self.share} {self.kind} since {self.since}{cited}"
+        return f"{held} ← {holder} {self.share} {self.kind}, counted from {self.since}{cited}"
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form."""
