@@ -73,7 +73,11 @@ def test_carriers_show_china_mobile_and_hmn_tech(cablemap):
     assert "owner  RFS" in text and "2Africa (2africa), as 'China Mobile'" in text
     assert "[family: hkbn-enterprise-solutions]" in text
     for policy in ("clean-network-2020", "fcc-covered-list", "fcc-2025-submarine-cable"):
-        assert f"    {policy}: SELECTED" in text
+        assert f"    {policy} (as of " in text and f"{policy} (as of" in text
+        assert any(
+            line.startswith(f"    {policy} (as of ") and line.endswith("): SELECTED")
+            for line in text.splitlines()
+        )
     assert "[hq_country, parent, state_control, name] China Mobile Limited" in text
     hmn = json.loads(
         cablemap(
@@ -84,6 +88,45 @@ def test_carriers_show_china_mobile_and_hmn_tech(cablemap):
     assert [p["policy"] for p in hmn["policies"]] == ["fcc-covered-list"]
     supplied = [c for c in hmn["cables"] if c["role"] == "supplier"]
     assert len(supplied) == 35 and {c["named_as"] for c in supplied} == {"HMN Tech"}
+
+
+def test_carriers_verdicts_follow_the_policy_date(cablemap):
+    """PCCW is a Covered List affiliate by equity only from the date its stake is attested."""
+
+    def verdict(date: str) -> dict:
+        shown = cablemap(
+            "carriers",
+            "show",
+            "PCCW",
+            "--policy",
+            "fcc-covered-list",
+            "--policy-date",
+            date,
+            "--format",
+            "json",
+        )
+        assert shown.returncode == 0, shown.stderr
+        return json.loads(shown.stdout)["policies"][0]
+
+    before, after = verdict("2024-01-01"), verdict("2026-01-01")
+    assert (before["policy_date"], before["selected"]) == ("2024-01-01", False)
+    assert (after["policy_date"], after["selected"]) == ("2026-01-01", True)
+    owner = next(v for v in after["verdicts"] if v["rule"] == "covered-owner")
+    assert "PCCW ← China Unicom 18.4% equity" in owner["reason"]
+    listed = cablemap(
+        "carriers",
+        "list",
+        "--policy",
+        "fcc-covered-list",
+        "--policy-date",
+        "2024-01-01",
+        "--format",
+        "json",
+    )
+    document = json.loads(listed.stdout)
+    assert document["policy_date"] == "2024-01-01"
+    pccw = next(row for row in document["carriers"] if row["id"] == "pccw")
+    assert pccw["selected_by"] == []
 
 
 def test_carriers_show_bad_names(cablemap):
