@@ -40,16 +40,28 @@ def lines_for_export(geometries: Iterable[BaseGeometry | None]) -> np.ndarray:
     out = np.empty(len(geoms), dtype=object)
     if not len(geoms):
         return out
-    wraps = _wrapping(geoms)
-    for i, geom in enumerate(geoms):
-        if geom is None or shapely.is_empty(geom):
-            continue
-        parts = [shapely.get_coordinates(part) for part in shapely.get_parts(geom)]
-        if wraps[i]:
-            parts = [cut for part in parts for cut in split_at_antimeridian(part)]
-        kept = [part for part in parts if _has_length(part)]
-        out[i] = shapely.MultiLineString(kept) if kept else None
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    bad_part = shapely.length(parts) <= 0.0
+    plain = ~_wrapping(geoms) & (shapely.get_num_geometries(geoms) > 0)
+    plain[owner[bad_part]] = False
+    if plain.any():  # the common case, in one vectorised call
+        keep = plain[owner]
+        rows = np.flatnonzero(plain)
+        compact = np.searchsorted(rows, owner[keep])
+        out[rows] = shapely.multilinestrings(parts[keep], indices=compact)
+    for i in np.flatnonzero(~plain):
+        out[i] = _cut(geoms[i])
     return out
+
+
+def _cut(geom: BaseGeometry | None) -> shapely.MultiLineString | None:
+    """One line cut at the antimeridian, without parts of length zero (``None`` if empty)."""
+    if geom is None or shapely.is_empty(geom):
+        return None
+    pieces = [shapely.get_coordinates(part) for part in shapely.get_parts(geom)]
+    cut = [piece for part in pieces for piece in split_at_antimeridian(part)]
+    kept = [part for part in cut if _has_length(part)]
+    return shapely.MultiLineString(kept) if kept else None
 
 
 def _wrapping(geoms: np.ndarray) -> np.ndarray:

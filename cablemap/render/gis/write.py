@@ -54,6 +54,8 @@ def check_export_path(path: str | Path, *, force: bool = False) -> Path:
             f"cannot write {target}: an export is .gpkg (one file), .parquet or .geojson "
             f"(a folder of one file per layer), not {target.suffix or 'a name without suffix'}"
         )
+    if suffix == ".parquet":
+        _require_pyarrow(target)
     if suffix == ".gpkg":
         target = check_output_path(target)
         if target.exists() and not force:
@@ -63,6 +65,15 @@ def check_export_path(path: str | Path, *, force: bool = False) -> Path:
     if target.is_dir() and any(target.iterdir()) and not force:
         raise UserError(f"{target} exists and is not empty; give --force to replace its layers")
     return target
+
+
+def _require_pyarrow(target: Path) -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise UserError(
+            f"cannot write {target}: GeoParquet needs pyarrow; pip install 'cablemap[parquet]'"
+        ) from None
 
 
 def write_export(export: GisExport, path: str | Path, *, force: bool = False) -> list[Path]:
