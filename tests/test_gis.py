@@ -308,6 +308,14 @@ def test_cli_exports_each_format_and_refuses_to_replace_without_force(mini_root,
         "cables.geojson", "segments.geojson", "stations.geojson",
         "terrestrial_links.geojson", "routes.geojson", "metadata.json",
     }  # fmt: skip
+    (folder / "notes.txt").write_text("mine")
+    again = run("--data", str(mini_root), "export", "-o", str(folder), "--force")
+    assert again.returncode == 0, again.stderr
+    names = {p.name for p in folder.iterdir()}
+    assert "routes.geojson" not in names  # the earlier export's layer is gone ...
+    assert {"notes.txt", "cables.geojson", "metadata.json"} <= names  # ... the user's file stays
+    sidecar = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    assert sidecar["route"] is None and "routes" not in sidecar["layers"]
 
 
 @pytest.mark.parametrize(
