@@ -895,7 +895,9 @@ def carriers_unmatched(ctx: Context, fmt: str) -> None:
     metavar="FROM TO",
     help="Also export the routes between two places (layer routes).",
 )
-@click.option("--k", "k", type=click.IntRange(1, 10), default=3, show_default=True)
+@click.option(
+    "--k", "k", type=click.IntRange(1, 10), default=3, show_default=True, help="Routes for --route."
+)
 @filter_options
 @click.option("--force", is_flag=True, help="Replace an existing export.")
 @pass_context
