@@ -1056,6 +1056,72 @@ def search(ctx: Context, text: tuple[str, ...], limit: int, fmt: str) -> None:
     echo(search_output(search_names(_load_network(ctx), " ".join(text), limit=limit), fmt))
 
 
+@cli.command("export")
+@output_option(
+    "model.gpkg (one GeoPackage), model.parquet or model.geojson (a folder, one file per layer)."
+)
+@policy_option("Add flag columns and the flags table (`cablemap policies` lists them).")
+@click.option(
+    "--route",
+    "route_ends",
+    nargs=2,
+    default=None,
+    metavar="FROM TO",
+    help="Also export the routes between two places (layer routes).",
+)
+@click.option(
+    "--k", "k", type=click.IntRange(1, 10), default=3, show_default=True, help="Routes for --route."
+)
+@filter_options
+@click.option("--force", is_flag=True, help="Replace an existing export.")
+@pass_context
+def export(
+    ctx: Context,
+    output: Path,
+    policy: str | None,
+    route_ends: tuple[str, str] | None,
+    k: int,
+    as_of: int | None,
+    include_planned: bool,
+    terrestrial: str,
+    include_status: tuple[str, ...],
+    force: bool,
+) -> None:
+    """Export the model as GIS layers: cables, segments, stations, terrestrial links, flags."""
+    from cablemap.render.gis import check_export_path, export_layers, write_export
+
+    check_export_path(output, force=force)
+    network = _load_network(ctx)
+    report = None
+    if route_ends:
+        from cablemap.analysis.query import trace_routes
+
+        report = trace_routes(
+            network,
+            *route_ends,
+            k=k,
+            policy=policy,
+            as_of=as_of,
+            include_planned=include_planned,
+            terrestrial=terrestrial,
+            include_status=include_status,
+        )
+    exported = export_layers(
+        network,
+        policy=policy,
+        report=report,
+        as_of=as_of,
+        include_planned=include_planned,
+        settings=ctx.settings(),
+    )
+    written = write_export(exported, output, force=force)
+    counts = ", ".join(f"{name} {n}" for name, n in exported.metadata["layers"].items())
+    files = f"{len(written)} file{'s' if len(written) > 1 else ''}"
+    echo(f"wrote {output} ({files}): {counts}")
+    for note in exported.metadata["notes"]:
+        echo(f"note: {note}", err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line and exit with the status of what happened."""
     try:

@@ -388,11 +388,30 @@ def test_embed_rejects_a_bad_height(mini: Network, mini_report: RouteReport) -> 
 
 def test_route_report_displays_itself_in_jupyter(mini_report: RouteReport) -> None:
     shown = mini_report._repr_html_()
-    assert shown is not None and shown.startswith("<iframe srcdoc=")
+    assert shown is not None and shown.startswith('<div class="cablemap-notebook"><iframe srcdoc=')
     assert 'sandbox="allow-scripts allow-popups"' in shown
     assert "&lt;script&gt;" in shown  # the page is inside an attribute: escaped once more
     assert "<script" not in shown
     assert "Network(" not in repr(mini_report)  # the network rides along, unprinted
+
+
+def test_notebook_pattern_raises_no_ipython_warning(
+    mini: Network, mini_report: RouteReport
+) -> None:
+    """The documented patterns, under IPython with every warning an error."""
+    import warnings
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import HTML
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        shown = HTML(interactive.notebook_html(interactive.route_map(mini_report, mini)))
+        data, _ = InteractiveShell.instance().display_formatter.format(mini_report)
+    assert "<iframe srcdoc=" in shown.data
+    assert data["text/html"].startswith('<div class="cablemap-notebook">')
+    assert data["text/plain"].startswith("<RouteReport Taiwan -> China")
+    assert len(data["text/plain"]) < 200
 
 
 # --- in a browser ------------------------------------------------------------------------

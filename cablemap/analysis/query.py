@@ -86,6 +86,34 @@ class RouteReport:
         """Jupyter: the routes on an interactive map (self-contained, built on display)."""
         return display.html(self)
 
+    def __repr__(self) -> str:
+        """One line: the question, the best route, counts (``as_dict()`` has everything)."""
+        ends = f"{self.origin.name} -> {self.destination.name}"
+        best = self.routes[0] if self.routes else None
+        found = (
+            f"{len(self.routes)} routes, best {best.km:,.0f} km, {best.latency_ms:.1f} ms one way"
+            if best is not None
+            else "no route without a flagged hop"
+        )
+        policy = f"; policy {self.policy.id}" if self.policy is not None else ""
+        clean = ""
+        if self.policy is not None:
+            clean = "; no clean route" if self.clean_route is None else "; a clean route"
+        direct = f"{len(self.direct_cables)} direct cables"
+        return f"<RouteReport {ends}: {found}; {direct}{policy}{clean}>"
+
+    def to_frame(self) -> Any:
+        """One row per route, as a pandas DataFrame (see :mod:`cablemap.analysis.frames`)."""
+        from cablemap.analysis.frames import routes_frame
+
+        return routes_frame(self)
+
+    def to_geodataframe(self) -> Any:
+        """One MultiLineString per route, valid in EPSG:4326 (a geopandas GeoDataFrame)."""
+        from cablemap.analysis.frames import routes_geodataframe
+
+        return routes_geodataframe(self)
+
     def left_out_by_status(self) -> list[dict[str, Any]]:
         """Cables landing at either end that the status overlay kept out, with the reason."""
         from cablemap.network.status import load_status_overlay

@@ -164,6 +164,43 @@ class Network:
         """The topology the network was built from (loaded on first use if persisted)."""
         return self.parts.get()[1]
 
+    def __repr__(self) -> str:
+        return (
+            f"<Network {self.snapshot_id}: {len(self.cables)} cables, "
+            f"{len(self.segment_ids)} segments, {len(self.stations)} stations>"
+        )
+
+    def to_geodataframe(
+        self, layer: str = "segments", *, as_of: int | None = None, include_planned: bool = False
+    ) -> Any:
+        """One layer of the model as a GeoDataFrame valid in EPSG:4326.
+
+        Parameters
+        ----------
+        layer
+            ``cables``, ``segments``, ``stations`` or ``terrestrial_links`` (see
+            :mod:`cablemap.network.layers` and ``docs/gis.md``).
+        as_of, include_planned
+            Decide the ``in_service`` field, as in a route question.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            One geometry type, longitudes in [-180, 180], lines cut at the antimeridian.
+        """
+        from cablemap.network.layers import model_layer
+
+        return model_layer(self, layer, as_of=as_of, include_planned=include_planned)
+
+    def to_frame(
+        self, layer: str = "segments", *, as_of: int | None = None, include_planned: bool = False
+    ) -> Any:
+        """:meth:`to_geodataframe` without the geometry (a pandas DataFrame)."""
+        import pandas as pd
+
+        frame = self.to_geodataframe(layer, as_of=as_of, include_planned=include_planned)
+        return pd.DataFrame(frame.drop(columns=frame.geometry.name))
+
     def edges_touching(self, station_ids: frozenset[str]) -> frozenset[int]:
         """Every edge (any kind) at one of these stations or at one of its cable ports."""
         nodes = {n for n, s in enumerate(self.node_station) if s is not None and s in station_ids}

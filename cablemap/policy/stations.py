@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
     from cablemap.dataset.load import Dataset
     from cablemap.policy.flags import Flag, PolicyFlags
 
@@ -55,9 +58,54 @@ class StationExposure:
         }
 
 
+class StationList(tuple[StationExposure, ...]):
+    """Landing stations ranked by exposure: a tuple, with tables for pandas and GIS."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        risky = sum(s.risky for s in self)
+        return f"<StationList: {len(self)} stations, {risky} with something flagged>"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per station, in rank order: the JSON fields, counts instead of lists.
+
+        ``flagged_cables`` is a count (as in the CSV); the flagged cables' ids are in
+        ``flagged_cable_ids`` and the reasons in ``reasons``, each joined with ``"; "``.
+        """
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "rank": range(1, len(self) + 1),
+                "station_id": [s.id for s in self],
+                "name": [s.name for s in self],
+                "country": [s.iso2 for s in self],
+                "country_name": [s.country_name for s in self],
+                "lon": [s.lon for s in self],
+                "lat": [s.lat for s in self],
+                "cables": [len(s.cables) for s in self],
+                "flagged_cables": [len(s.flagged_cables) for s in self],
+                "exposure": [s.exposure for s in self],
+                "excluded_jurisdiction": [bool(s.station_flags) for s in self],
+                "flagged_cable_ids": ["; ".join(s.flagged_cables) or None for s in self],
+                "reasons": ["; ".join(s.reasons) or None for s in self],
+            }
+        )
+
+    def to_geodataframe(self) -> gpd.GeoDataFrame:
+        """:meth:`to_frame` with a Point per station (EPSG:4326)."""
+        import geopandas as gpd
+
+        frame = self.to_frame()
+        return gpd.GeoDataFrame(
+            frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
+        )
+
+
 def station_exposure(
     dataset: Dataset, flags: PolicyFlags | None, *, country: str | None = None
-) -> list[StationExposure]:
+) -> StationList:
     """Every landing station with a cable (of one country, if given), most exposed first.
 
     A cable counts as flagged at a station when the policy flags the cable for any
@@ -98,4 +146,4 @@ def station_exposure(
             )
         )
     out.sort(key=lambda s: (-s.exposure, -len(s.flagged_cables), -len(s.cables), s.name))
-    return out
+    return StationList(out)

@@ -122,13 +122,17 @@ def notebook_html(m: folium.Map, *, height: str = EMBED_HEIGHT) -> str:
     """The map for a Jupyter output: a sandboxed ``<iframe>`` holding a self-contained page.
 
     The frame keeps the map's scripts and styles apart from the notebook's, and the
-    notebook displays it with no network access (except for the basemap tiles).
+    notebook displays it with no network access (except for the basemap tiles). It is
+    wrapped in a ``<div class="cablemap-notebook">``: ``IPython.display.HTML`` warns
+    ("Consider using IPython.display.IFrame instead") on a bare ``<iframe>``, and
+    ``IFrame`` can only link to a URL, not hold the page.
     """
     if not _CSS_LENGTH.match(height):
         raise UserError(f"map height {height!r} is not a CSS length such as 520px or 60vh")
     page = html.escape(to_html(m, self_contained=True), quote=True)
     title = _e(getattr(m, "cablemap_title", "cablemap map"))
     return (
+        '<div class="cablemap-notebook">'
         f'<iframe srcdoc="{page}" title="{title}" sandbox="allow-scripts allow-popups" '
-        f'style="width: 100%; height: {height}; border: 0;"></iframe>'
+        f'style="width: 100%; height: {height}; border: 0;"></iframe></div>'
     )
