@@ -597,18 +597,43 @@ def _write_files(files: dict[Path, str | bytes]) -> None:
         echo(f"wrote {path}", err=True)
 
 
+def country_option(help_text: str) -> Any:
+    """``--country C``: repeatable, each value a place or a comma list (``JP,TW``)."""
+    return click.option(
+        "--country",
+        "countries",
+        multiple=True,
+        metavar="C[,C...]",
+        help=f"{help_text} Repeatable; a comma list also works (--country JP,TW).",
+    )
+
+
+def service_options(command: Any) -> Any:
+    """``--as-of`` and ``--include-planned``, meaning what they mean on ``route``."""
+    command = click.option(
+        "--include-planned", is_flag=True, help="Also count cables marked planned."
+    )(command)
+    return click.option(
+        "--as-of",
+        type=click.IntRange(1850, 2100),
+        default=None,
+        help="Count cables in service in this year [default: this year].",
+    )(command)
+
+
 @cli.command("map")
 @policy_option("Colour by this policy.", required=True)
-@click.option("--country", default=None, help="Only this country's stations and cables.")
+@country_option("Only this country's stations and the cables landing there.")
 @output_option("HTML file to write.")
 @image_option("Also write a static image (.png or .svg).")
 @cut_only_options
 @map_options
+@service_options
 @pass_context
 def risk_map(
     ctx: Context,
     policy: str,
-    country: str | None,
+    countries: tuple[str, ...],
     output: Path,
     image_path: Path | None,
     cut: tuple[str, ...],
@@ -616,6 +641,8 @@ def risk_map(
     cut_in: tuple[str, ...],
     self_contained: bool,
     embed: bool,
+    as_of: int | None,
+    include_planned: bool,
 ) -> None:
     """Write the world (or one country's) risk map: cables by flag status, stations by exposure."""
     from cablemap.files import check_output_path
@@ -631,12 +658,21 @@ def risk_map(
     network = _load_network(ctx)
     flags = policy_flags(network, load_policy(policy))
     cuts = resolve_cuts(network, cut=cut, near=cut_near, regions=cut_in)
-    drawn = interactive.risk_map(network, flags, country=country, cuts=cuts)
+    drawn = interactive.risk_map(
+        network,
+        flags,
+        country=countries,
+        cuts=cuts,
+        as_of=as_of,
+        include_planned=include_planned,
+    )
     files: dict[Path, str | bytes] = {output: _map_text(drawn, self_contained, embed)}
     if image_path is not None:
         from cablemap.render import static
 
-        figure = static.risk_figure(network, flags, country=country)
+        figure = static.risk_figure(
+            network, flags, country=countries, as_of=as_of, include_planned=include_planned
+        )
         files[image_path] = static.image_bytes(figure, image_path)
     _write_files(files)
 
@@ -783,29 +819,41 @@ STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])
 
 
 @cli.command("stations")
-@click.option("--country", default=None, help="Only this country (name or ISO code).")
+@country_option("Only this country's stations (name, ISO code, subdivision, city).")
 @click.option("--risky", is_flag=True, help="Only stations where the policy flags something.")
 @click.option("--policy", default=None, metavar="NAME|FILE", help="The policy to rank by.")
+@service_options
 @click.option("--format", "fmt", type=STATION_FORMAT, default="table", show_default=True)
 @pass_context
-def stations(ctx: Context, country: str | None, risky: bool, policy: str | None, fmt: str) -> None:
-    """List landing stations, ranked by exposure to what a policy flags."""
+def stations(
+    ctx: Context,
+    countries: tuple[str, ...],
+    risky: bool,
+    policy: str | None,
+    as_of: int | None,
+    include_planned: bool,
+    fmt: str,
+) -> None:
+    """List landing stations; with a policy, ranked by how many of their cables it flags.
+
+    Exposure is the share of a station's cables in service that the policy flags; the
+    order is most flagged cables first, then highest share, then most cables, then name.
+    """
+    from cablemap.analysis.stations import rank_stations
     from cablemap.errors import UserError
-    from cablemap.policy.flags import policy_flags
-    from cablemap.policy.rules import load_policy
-    from cablemap.policy.stations import station_exposure
     from cablemap.render import tables
 
     if risky and policy is None:
         raise UserError("--risky needs --policy (risky under which policy?)")
-    network = _load_network(ctx)
-    dataset = network.dataset
-    within = set(network.places.resolve(country).station_ids) if country is not None else None
-    flags = policy_flags(network, load_policy(policy)) if policy is not None else None
-    rows = [r for r in station_exposure(dataset, flags) if within is None or r.id in within]
-    if risky:
-        rows = [row for row in rows if row.risky]
-    echo(tables.stations_output(rows, fmt, flags.policy if flags else None, dataset.snapshot_id))
+    ranking = rank_stations(
+        _load_network(ctx),
+        countries=countries,
+        policy=policy,
+        as_of=as_of,
+        include_planned=include_planned,
+        risky=risky,
+    )
+    echo(tables.stations_output(ranking, fmt))
 
 
 @cli.command("cable")

@@ -20,6 +20,7 @@ import pytest
 from browser import assert_not_blank, opened
 
 from cablemap.analysis.query import RouteReport, trace_routes
+from cablemap.analysis.stations import service_year
 from cablemap.dataset.load import load_dataset
 from cablemap.errors import UserError
 from cablemap.network.graph import Network, build_network
@@ -258,7 +259,11 @@ def test_world_risk_map_is_small_and_complete(network: Network, tmp_path: Path) 
         for e in elements(m)
         if isinstance(e, interactive._Features) and "cablemap-cable" in e.styles
     ]
-    assert cables.count == len(network.topology.segments)
+    # Issue 12: the map shows the cables in service this year, as routes use them.
+    not_built = service_year(network, None, False).not_built
+    segments = network.topology.segments
+    assert len(not_built) > 50
+    assert cables.count == int((~segments["cable_id"].isin(not_built)).sum())
     assert layer_names(m) == {"Cables (red: flagged segment)", "Risky stations", "Other stations"}
 
 
@@ -272,7 +277,9 @@ def test_country_risk_map_keeps_its_stations_and_cables(network: Network) -> Non
     ]
     drawn = sum(layer.count for layer in stations)
     japan = network.dataset.stations
-    landed = set(network.dataset.landings["station_id"])
+    excluded = service_year(network, None, False).excluded
+    landings = network.dataset.landings
+    landed = set(landings.loc[~landings["cable_id"].isin(excluded), "station_id"])
     assert drawn == sum(
         1
         for sid, iso in zip(japan["id"], japan["country_iso2"], strict=True)
@@ -280,6 +287,16 @@ def test_country_risk_map_keeps_its_stations_and_cables(network: Network) -> Non
     )
     (_, west), (_, east) = fitted_bounds(m)
     assert east - west <= 360.0
+    # Planned cables count only when asked for: some Japanese stations have no other.
+    planned = interactive.risk_map(network, flags, country="JP", include_planned=True)
+    with_planned = sum(
+        e.count
+        for e in elements(planned)
+        if isinstance(e, interactive._Features) and "station" in e.styles
+    )
+    counted = service_year(network, None, True).excluded
+    also = set(landings.loc[~landings["cable_id"].isin(counted), "station_id"]) - landed
+    assert with_planned == drawn + sum(1 for s in also if network.stations[s].iso2 == "JP") > drawn
 
 
 def test_risk_map_without_policy(mini: Network) -> None:
