@@ -31,6 +31,8 @@ _LAZY = {
     "trace_routes": "cablemap.analysis.query",
     "policy_flags": "cablemap.policy.flags",
     "RouteReport": "cablemap.analysis.query",
+    "describe_country": "cablemap.analysis.country",
+    "CountryReport": "cablemap.analysis.country",
     "build_topology": "cablemap.network.topology",
     "Settings": "cablemap.config",
     "settings_from_env": "cablemap.config",

@@ -741,9 +741,11 @@ def report(
 @policy_option("Add flagged, clean km and detour for every pair.")
 @click.option(
     "--countries",
-    default=None,
-    metavar="LIST",
-    help="Comma-separated countries (ISO codes or names).",
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="C[,C...]",
+    help="Countries (ISO codes, names or groups); repeatable, comma lists work too.",
 )
 @click.option(
     "--all",
@@ -760,7 +762,7 @@ def report(
 def matrix(
     ctx: Context,
     policy: str | None,
-    countries: str | None,
+    countries: tuple[str, ...],
     all_countries: bool,
     resilience: bool,
     as_of: int | None,
@@ -776,6 +778,7 @@ def matrix(
 ) -> None:
     """Best route, latency, policy exposure (and resilience) for every pair of countries."""
     from cablemap.analysis.matrix import check_matrix_path, compute_matrix, matrix_bytes
+    from cablemap.analysis.places import place_texts, split_values
     from cablemap.errors import UserError
 
     if countries and all_countries:
@@ -783,13 +786,11 @@ def matrix(
     check_matrix_path(output)
     if image_path is not None and image_path.suffix.lower() not in (".png", ".svg"):
         raise UserError(f"cannot write {image_path}: the heatmap is written as .png or .svg")
-    chosen = [c.strip() for c in countries.split(",") if c.strip()] if countries else None
-    if countries is not None and not chosen:
-        raise UserError(f"--countries {countries!r} names no country; give ISO codes or names")
+    split_values(countries)  # a value of only commas fails before any work
     network = _load_network(ctx)
     frame = compute_matrix(
         network,
-        countries=chosen,
+        countries=place_texts(network.places, countries) if countries else None,
         policy=policy,
         resilience=resilience,
         as_of=as_of,
@@ -928,6 +929,50 @@ def carriers_unmatched(ctx: Context, fmt: str) -> None:
     echo(f"{len(rows)} names unknown to the registry ({known} entities); most cables first:")
     for row in rows:
         echo(f"{row['cables']:>4}  {row['role']:<8}  {row['name']}")
+
+
+@cli.command("country")
+@click.argument("place", metavar="C")
+@click.option("--policy", default=None, metavar="NAME|FILE", help="Count the cables it flags.")
+@service_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@pass_context
+def country(
+    ctx: Context,
+    place: str,
+    policy: str | None,
+    as_of: int | None,
+    include_planned: bool,
+    fmt: str,
+) -> None:
+    """Look up one country, territory or subdivision: its cables and how it is cut off.
+
+    International cables in service and planned (domestic ones apart), landing stations,
+    the share of cables a policy flags by role, the countries reached by a direct cable,
+    and the cables whose loss cuts it off by sea.
+    """
+    from cablemap.analysis.country import describe_country
+    from cablemap.render import country as render
+
+    report = describe_country(
+        _load_network(ctx),
+        place,
+        policy=policy,
+        as_of=as_of,
+        include_planned=include_planned,
+    )
+    if fmt == "json":
+        echo(json.dumps(render.country_json(report), indent=2))
+    elif fmt == "csv":
+        echo(render.country_csv(report))
+    else:
+        echo(render.country_text(report))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

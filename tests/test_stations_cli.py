@@ -74,7 +74,7 @@ def test_country_is_repeatable_and_takes_comma_lists(run, open_root):
     _one_line_error(
         run("--data", str(open_root), "stations", "--country", " , "),
         2,
-        "names no place",
+        "names no country",
     )
 
 
@@ -166,3 +166,24 @@ def test_map_takes_several_countries_and_the_year(run, open_root, tmp_path):
     assert "cables in service in 2015" in then and "planned cables left out" in now
     # FASTER (JP-TW-US, 2016) and NCP (2018) were not there in 2015.
     assert cables_then < cables_now
+
+
+def test_matrix_countries_are_repeatable_with_comma_lists(run, open_root, tmp_path):
+    out = tmp_path / "m.csv"
+    result = run(
+        "--data",
+        str(open_root),
+        "matrix",
+        "--countries",
+        "JP,TW",
+        "--country",
+        "KR",
+        "--countries",
+        "Congo, Dem. Rep.",
+        "-o",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    pairs = {(r["from_iso2"], r["to_iso2"]) for r in rows}
+    assert len(pairs) == 12 and {o for o, _ in pairs} == {"JP", "TW", "KR", "CD"}

@@ -54,7 +54,8 @@ def split_values(values: Iterable[str]) -> list[str]:
     given = list(values)
     parts = [part.strip() for value in given for part in value.split(",") if part.strip()]
     if given and not parts:
-        raise UserError(f"{', '.join(repr(v) for v in given)} names no place; give names or codes")
+        listed = ", ".join(repr(v) for v in given)
+        raise UserError(f"{listed} names no country; give ISO codes or names")
     return parts
 
 
@@ -80,20 +81,33 @@ def resolve_scope(index: PlaceIndex, values: Iterable[str]) -> Scope | None:
     UserError
         A value with nothing but commas.
     """
-    given = list(values)
-    if not given:
+    texts = place_texts(index, values)
+    if not texts:
         return None
     found: dict[tuple[str, tuple[str, ...]], Place] = {}
-    for value in given:
-        for place in _resolve_value(index, value):
-            found.setdefault((place.key, place.station_ids), place)
+    for text in texts:
+        place = index.resolve(text)
+        found.setdefault((place.key, place.station_ids), place)
     return Scope(tuple(found.values()))
 
 
-def _resolve_value(index: PlaceIndex, value: str) -> list[Place]:
-    try:
-        return [index.resolve(value)]
-    except UnknownPlaceError:
+def place_texts(index: PlaceIndex, values: Iterable[str]) -> list[str]:
+    """The place names in the values: each value whole if it names a place, else its parts.
+
+    Raises
+    ------
+    UserError
+        A value with nothing but commas.
+    """
+    texts: list[str] = []
+    for value in values:
         if "," not in value:
-            raise
-    return [index.resolve(part) for part in split_values([value])]
+            texts.append(value)
+            continue
+        try:
+            index.resolve(value)
+        except UnknownPlaceError:
+            texts.extend(split_values([value]))
+        else:
+            texts.append(value)
+    return texts
