@@ -219,7 +219,15 @@ def describe_country(
         _cable(network, network.cables[c], inside, here, service, flags)
         for c, here in landing.items()
     ]
-    cables.sort(key=lambda c: (not c.counted, c.status, -(c.rfs_year or 0), c.name.casefold()))
+    cables.sort(
+        key=lambda c: (
+            not c.international,
+            not c.counted,
+            c.status,
+            -(c.rfs_year or 0),
+            c.name.casefold(),
+        )
+    )
     stations = tuple(
         (s, network.stations[s].name, network.station_cables[s])
         for s in found.station_ids

@@ -60,10 +60,12 @@ def _stations_terms(ranking: StationRanking) -> list[str]:
     """The lines that say what the figures mean (table footer, CSV comments)."""
     lines = [ranking.service.describe()]
     if ranking.left_out:
-        lines.append(
-            f"{ranking.left_out} stations left out: none of their cables is in service "
-            f"in {ranking.year}"
+        which = (
+            "1 station left out (its"
+            if ranking.left_out == 1
+            else (f"{ranking.left_out} stations left out (their")
         )
+        lines.append(f"{which} cables are not in service in {ranking.year})")
     if ranking.policy is None:
         return [*lines, f"order: {ranking.order}", NO_POLICY]
     return [*lines, ranking.definition, f"order: {ranking.order}"]
@@ -103,7 +105,8 @@ def _stations_table(ranking: StationRanking) -> str:
     lines = [f"{title} ({len(ranking.rows)} stations; data {ranking.snapshot_id})", ""]
     for rank, r in enumerate(ranking.rows, start=1):
         if policy is None:
-            lines.append(f"{rank:>3}. {r.name} ({r.iso2}): {len(r.cables)} cables")
+            count = f"{len(r.cables)} cable{'' if len(r.cables) == 1 else 's'}"
+            lines.append(f"{rank:>3}. {r.name} ({r.iso2}): {count}")
             continue
         flagged = f"{len(r.flagged_cables)}/{len(r.cables)} cables flagged"
         where = " - EXCLUDED JURISDICTION" if r.station_flags else ""
