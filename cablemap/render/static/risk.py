@@ -100,7 +100,8 @@ def risk_figure(
         else f"Cables and landing stations flagged under {flags.policy.id}"
     )
     subtitle = _risk_subtitle(segments, flagged, exposures, labelled=place is not None)
-    subtitle += f"; {service.describe().replace(' (--include-planned counts them)', '')}"
+    planned = " (and planned)" if include_planned else ""
+    subtitle = f"Cables in service in {service.year}{planned}: {subtitle}"
     with plain_text():
         fig, ax = new_figure(title)
         xs, ys = _draw_exposure(ax, exposures, centre)
