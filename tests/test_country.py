@@ -202,3 +202,19 @@ def test_country_command_year_out_of_range_is_a_usage_error(cli):
     result = cli("VN", "--as-of", "1700")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "Invalid value for '--as-of'" in result.stderr
+
+
+def test_a_territory_with_no_cable_in_service_is_cut_off_by_sea(network):
+    from cablemap.render.country import country_text
+
+    # Macau's one cable in the data, SeaMeWe-3, was retired in December 2024.
+    report = describe_country(network, "Macau", as_of=2026)
+    assert [(c.id, c.status, c.counted) for c in report.cables] == [
+        ("seamewe-3", "retired", False)
+    ]
+    assert report.isolation.ways_out == 0 and report.isolation.min_cut_cables == ()
+    assert report.isolation.land_neighbours == ("CN",)
+    text = country_text(report)
+    assert "no cable counted in 2026 leaves Macau: cut off by sea" in text
+    assert "over land it still reaches China (CN)" in text
+    assert describe_country(network, "MO", as_of=2020).isolation.ways_out == 1
