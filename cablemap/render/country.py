@@ -6,7 +6,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from cablemap.render.tables import ATTRIBUTION
+from cablemap.render.tables import ATTRIBUTION, csv_comment
 from cablemap.sanitize import csv_cell, terminal_text
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def country_csv(report: CountryReport) -> str:
         ATTRIBUTION,
     ]
     for line in comments:
-        buffer.write(f"# {line}\n")
+        buffer.write(csv_comment(line))
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
         [

@@ -76,7 +76,7 @@ def _stations_csv(ranking: StationRanking) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for line in [*_stations_terms(ranking), ATTRIBUTION]:
-        buffer.write(f"# {line}\n")
+        buffer.write(csv_comment(line))
     header = ["rank", "station", "name", "country", "cables"]
     if with_policy:
         header += ["flagged_cables", "exposure", "excluded_jurisdiction", "reasons"]
@@ -92,6 +92,20 @@ def _stations_csv(ranking: StationRanking) -> str:
             ]
         writer.writerow(csv_cell(cell) for cell in cells)
     return terminal_text(buffer.getvalue().rstrip("\n"))
+
+
+def csv_comment(text: str) -> str:
+    """``text`` as a ``# `` line before a CSV header, no part of it read as a formula.
+
+    A spreadsheet splits the line at its commas; a part that would start with ``=``,
+    ``+``, ``-``, ``@``, tab or carriage return gets a quote in front, as
+    :func:`~cablemap.sanitize.csv_cell` does for cells.
+    """
+    parts = text.replace("\n", " ").split(",")
+    safe = [parts[0]] + [
+        part[: len(part) - len(part.lstrip(" "))] + csv_cell(part.lstrip(" ")) for part in parts[1:]
+    ]
+    return "# " + ",".join(safe) + "\n"
 
 
 def _stations_table(ranking: StationRanking) -> str:
