@@ -209,9 +209,7 @@ def test_a_territory_with_no_cable_in_service_is_cut_off_by_sea(network):
 
     # Macau's one cable in the data, SeaMeWe-3, was retired in December 2024.
     report = describe_country(network, "Macau", as_of=2026)
-    assert [(c.id, c.status, c.counted) for c in report.cables] == [
-        ("seamewe-3", "retired", False)
-    ]
+    assert [(c.id, c.status, c.counted) for c in report.cables] == [("seamewe-3", "retired", False)]
     assert report.isolation.ways_out == 0 and report.isolation.min_cut_cables == ()
     assert report.isolation.land_neighbours == ("CN",)
     text = country_text(report)
