@@ -42,6 +42,8 @@ _LAZY = {
     "write_export": "cablemap.render.gis",
     "GisExport": "cablemap.render.gis",
     "data_provenance": "cablemap.render.provenance",
+    "describe_country": "cablemap.analysis.country",
+    "CountryReport": "cablemap.analysis.country",
     "build_topology": "cablemap.network.topology",
     "list_carriers": "cablemap.analysis.carriers",
     "describe_carrier": "cablemap.analysis.carriers",

@@ -682,19 +682,44 @@ def _write_files(files: dict[Path, str | bytes]) -> None:
         echo(f"wrote {path}", err=True)
 
 
+def country_option(help_text: str) -> Any:
+    """``--country C``: repeatable, each value a place or a comma list (``JP,TW``)."""
+    return click.option(
+        "--country",
+        "countries",
+        multiple=True,
+        metavar="C[,C...]",
+        help=f"{help_text} Repeatable; a comma list also works (--country JP,TW).",
+    )
+
+
+def service_options(command: Any) -> Any:
+    """``--as-of`` and ``--include-planned``, meaning what they mean on ``route``."""
+    command = click.option(
+        "--include-planned", is_flag=True, help="Also count cables marked planned."
+    )(command)
+    return click.option(
+        "--as-of",
+        type=click.IntRange(1850, 2100),
+        default=None,
+        help="Count cables in service in this year [default: this year].",
+    )(command)
+
+
 @cli.command("map")
 @policy_option("Colour by this policy.", required=True)
-@click.option("--country", default=None, help="Only this country's stations and cables.")
+@country_option("Only this country's stations and the cables landing there.")
 @output_option("HTML file to write.")
 @image_option("Also write a static image (.png or .svg).")
 @cut_only_options
 @map_options
+@service_options
 @pass_context
 def risk_map(
     ctx: Context,
     policy: str,
     policy_date: str | None,
-    country: str | None,
+    countries: tuple[str, ...],
     output: Path,
     image_path: Path | None,
     cut: tuple[str, ...],
@@ -702,6 +727,8 @@ def risk_map(
     cut_in: tuple[str, ...],
     self_contained: bool,
     embed: bool,
+    as_of: int | None,
+    include_planned: bool,
 ) -> None:
     """Write the world (or one country's) risk map: cables by flag status, stations by exposure."""
     from cablemap.files import check_output_path
@@ -717,12 +744,21 @@ def risk_map(
     network = _load_network(ctx)
     flags = policy_flags(network, rules)
     cuts = resolve_cuts(network, cut=cut, near=cut_near, regions=cut_in)
-    drawn = interactive.risk_map(network, flags, country=country, cuts=cuts)
+    drawn = interactive.risk_map(
+        network,
+        flags,
+        country=countries,
+        cuts=cuts,
+        as_of=as_of,
+        include_planned=include_planned,
+    )
     files: dict[Path, str | bytes] = {output: _map_text(drawn, self_contained, embed)}
     if image_path is not None:
         from cablemap.render import static
 
-        figure = static.risk_figure(network, flags, country=country)
+        figure = static.risk_figure(
+            network, flags, country=countries, as_of=as_of, include_planned=include_planned
+        )
         files[image_path] = static.image_bytes(figure, image_path)
     _write_files(files)
 
@@ -793,9 +829,11 @@ def report(
 @policy_option("Add flagged, clean km and detour for every pair.")
 @click.option(
     "--countries",
-    default=None,
-    metavar="LIST",
-    help="Comma-separated countries (ISO codes or names).",
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="C[,C...]",
+    help="Countries (ISO codes, names or groups); repeatable, comma lists work too.",
 )
 @click.option(
     "--all",
@@ -813,7 +851,7 @@ def matrix(
     ctx: Context,
     policy: str | None,
     policy_date: str | None,
-    countries: str | None,
+    countries: tuple[str, ...],
     all_countries: bool,
     resilience: bool,
     as_of: int | None,
@@ -829,6 +867,7 @@ def matrix(
 ) -> None:
     """Best route, latency, policy exposure (and resilience) for every pair of countries."""
     from cablemap.analysis.matrix import check_matrix_path, compute_matrix, matrix_bytes
+    from cablemap.analysis.places import place_texts, split_values
     from cablemap.errors import UserError
 
     if countries and all_countries:
@@ -837,13 +876,11 @@ def matrix(
     check_matrix_path(output)
     if image_path is not None and image_path.suffix.lower() not in (".png", ".svg"):
         raise UserError(f"cannot write {image_path}: the heatmap is written as .png or .svg")
-    chosen = [c.strip() for c in countries.split(",") if c.strip()] if countries else None
-    if countries is not None and not chosen:
-        raise UserError(f"--countries {countries!r} names no country; give ISO codes or names")
+    split_values(countries)  # a value of only commas fails before any work
     network = _load_network(ctx)
     frame = compute_matrix(
         network,
-        countries=chosen,
+        countries=place_texts(network.places, countries) if countries else None,
         policy=rules,
         resilience=resilience,
         as_of=as_of,
@@ -873,37 +910,43 @@ STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])
 
 
 @cli.command("stations")
-@click.option("--country", default=None, help="Only this country (name or ISO code).")
+@country_option("Only this country's stations (name, ISO code, subdivision, city).")
 @click.option("--risky", is_flag=True, help="Only stations where the policy flags something.")
 @click.option("--policy", default=None, metavar="NAME|FILE", help="The policy to rank by.")
 @policy_date_option()
+@service_options
 @click.option("--format", "fmt", type=STATION_FORMAT, default="table", show_default=True)
 @pass_context
 def stations(
     ctx: Context,
-    country: str | None,
+    countries: tuple[str, ...],
     risky: bool,
     policy: str | None,
     policy_date: str | None,
+    as_of: int | None,
+    include_planned: bool,
     fmt: str,
 ) -> None:
-    """List landing stations, ranked by exposure to what a policy flags."""
+    """List landing stations; with a policy, ranked by how many of their cables it flags.
+
+    Exposure is the share of a station's cables in service that the policy flags; the
+    order is most flagged cables first, then highest share, then most cables, then name.
+    """
+    from cablemap.analysis.stations import rank_stations
     from cablemap.errors import UserError
-    from cablemap.policy.flags import policy_flags
-    from cablemap.policy.stations import station_exposure
     from cablemap.render import tables
 
     if risky and policy is None:
         raise UserError("--risky needs --policy (risky under which policy?)")
-    rules = _policy(policy, policy_date)
-    network = _load_network(ctx)
-    dataset = network.dataset
-    within = set(network.places.resolve(country).station_ids) if country is not None else None
-    flags = policy_flags(network, rules) if rules is not None else None
-    rows = [r for r in station_exposure(dataset, flags) if within is None or r.id in within]
-    if risky:
-        rows = [row for row in rows if row.risky]
-    echo(tables.stations_output(rows, fmt, flags.policy if flags else None, dataset.snapshot_id))
+    ranking = rank_stations(
+        _load_network(ctx),
+        countries=countries,
+        policy=_policy(policy, policy_date),
+        as_of=as_of,
+        include_planned=include_planned,
+        risky=risky,
+    )
+    echo(tables.stations_output(ranking, fmt))
 
 
 @cli.command("cable")
@@ -1120,6 +1163,53 @@ def export(
     echo(f"wrote {output} ({files}): {counts}")
     for note in exported.metadata["notes"]:
         echo(f"note: {note}", err=True)
+
+
+@cli.command("country")
+@click.argument("place", metavar="C")
+@click.option("--policy", default=None, metavar="NAME|FILE", help="Count the cables it flags.")
+@policy_date_option()
+@service_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@pass_context
+def country(
+    ctx: Context,
+    place: str,
+    policy: str | None,
+    policy_date: str | None,
+    as_of: int | None,
+    include_planned: bool,
+    fmt: str,
+) -> None:
+    """Look up one country, territory or subdivision: its cables and how it is cut off.
+
+    International cables in service and planned (domestic ones apart), landing stations,
+    the share of cables a policy flags by role, the countries reached by a direct cable,
+    and the cables whose loss cuts it off by sea.
+    """
+    from cablemap.analysis.country import describe_country
+    from cablemap.render import country as render
+
+    rules = _policy(policy, policy_date)
+    report = describe_country(
+        _load_network(ctx),
+        place,
+        policy=rules,
+        as_of=as_of,
+        include_planned=include_planned,
+    )
+    if fmt == "json":
+        echo(json.dumps(render.country_json(report), indent=2))
+    elif fmt == "csv":
+        echo(render.country_csv(report))
+    else:
+        echo(render.country_text(report))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

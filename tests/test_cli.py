@@ -252,10 +252,12 @@ def test_stations_risky_csv_and_json(open_root, isolated_cache):
     )
     rows = json.loads(run(*args, "--format", "json", cache=isolated_cache).stdout)["stations"]
     assert rows and all(r["country"] == "US" and r["reasons"] for r in rows)
-    assert [r["exposure"] for r in rows] == sorted((r["exposure"] for r in rows), reverse=True)
-    csv_text = run(*args, "--format", "csv", cache=isolated_cache).stdout
-    assert csv_text.splitlines()[0].startswith("rank,station,name,country")
-    assert len(csv_text.splitlines()) == len(rows) + 1
+    order = [(-r["flagged"], -r["exposure"], -r["cables"], r["name"]) for r in rows]
+    assert order == sorted(order)
+    csv_lines = run(*args, "--format", "csv", cache=isolated_cache).stdout.splitlines()
+    comments = [line for line in csv_lines if line.startswith("# ")]
+    assert csv_lines[len(comments)].startswith("rank,station,name,country")
+    assert len(csv_lines) == len(comments) + len(rows) + 1
     table = run(*args, cache=isolated_cache).stdout
     assert "Sources:" in table and "TeleGeography" in table
 

@@ -246,7 +246,13 @@ def test_risk_map_draws_cut_segments_apart(network):
     styles, items = json.loads(features.styles), json.loads(features.items)
     cut_style = next(i for i, s in enumerate(styles) if "cablemap-cut" in s["className"])
     drawn = sum(1 for item in items if item[0] == cut_style)
-    assert drawn == len(cuts.cuts[0].segments) > 0
+    # Segments of cables not yet in service are not drawn (issue 12: as routes count them).
+    from cablemap.analysis.stations import service_year
+
+    not_built = service_year(network, None, False).not_built
+    segments = network.topology.segments.set_index("segment_id")["cable_id"]
+    in_service = [s for s in cuts.cuts[0].segments if segments[s] not in not_built]
+    assert drawn == len(in_service) > 0
     assert "Cut: luzon-strait" in m.get_root().render()
 
 

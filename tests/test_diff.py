@@ -233,7 +233,7 @@ def test_snapshot_option_answers_from_that_snapshot(two_snapshots):
     assert only_old.returncode == 0 and f"  data: {old}" in only_old.stdout
     missing = run_cablemap("-q", "cable", "atlantis-2", cache=cache)  # current: the newer one
     assert missing.returncode == 2
-    assert "unknown cable id 'atlantis-2'" in missing.stderr
+    assert "no cable named 'atlantis-2'" in missing.stderr
     info = run_cablemap("--snapshot", old, "data", "info", "--format", "json", cache=cache)
     assert json.loads(info.stdout)["layout"] == "v2"
     listed = run_cablemap("data", "list", cache=cache).stdout.splitlines()

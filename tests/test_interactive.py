@@ -20,6 +20,7 @@ import pytest
 from browser import assert_not_blank, opened
 
 from cablemap.analysis.query import RouteReport, trace_routes
+from cablemap.analysis.stations import service_year
 from cablemap.dataset.load import load_dataset
 from cablemap.errors import UserError
 from cablemap.network.graph import Network, build_network
@@ -258,7 +259,11 @@ def test_world_risk_map_is_small_and_complete(network: Network, tmp_path: Path) 
         for e in elements(m)
         if isinstance(e, interactive._Features) and "cablemap-cable" in e.styles
     ]
-    assert cables.count == len(network.topology.segments)
+    # Issue 12: the map shows the cables in service this year, as routes use them.
+    not_built = service_year(network, None, False).not_built
+    segments = network.topology.segments
+    assert len(not_built) > 50
+    assert cables.count == int((~segments["cable_id"].isin(not_built)).sum())
     assert layer_names(m) == {"Cables (red: flagged segment)", "Risky stations", "Other stations"}
 
 
@@ -272,7 +277,9 @@ def test_country_risk_map_keeps_its_stations_and_cables(network: Network) -> Non
     ]
     drawn = sum(layer.count for layer in stations)
     japan = network.dataset.stations
-    landed = set(network.dataset.landings["station_id"])
+    excluded = service_year(network, None, False).excluded
+    landings = network.dataset.landings
+    landed = set(landings.loc[~landings["cable_id"].isin(excluded), "station_id"])
     assert drawn == sum(
         1
         for sid, iso in zip(japan["id"], japan["country_iso2"], strict=True)
@@ -280,6 +287,16 @@ def test_country_risk_map_keeps_its_stations_and_cables(network: Network) -> Non
     )
     (_, west), (_, east) = fitted_bounds(m)
     assert east - west <= 360.0
+    # Planned cables count only when asked for: some Japanese stations have no other.
+    planned = interactive.risk_map(network, flags, country="JP", include_planned=True)
+    with_planned = sum(
+        e.count
+        for e in elements(planned)
+        if isinstance(e, interactive._Features) and "station" in e.styles
+    )
+    counted = service_year(network, None, True).excluded
+    also = set(landings.loc[~landings["cable_id"].isin(counted), "station_id"]) - landed
+    assert with_planned == drawn + sum(1 for s in also if network.stations[s].iso2 == "JP") > drawn
 
 
 def test_risk_map_without_policy(mini: Network) -> None:
@@ -463,9 +480,9 @@ def test_risk_map_in_a_browser(browser: Any, network: Network, tmp_path: Path) -
     )
     with opened(browser, path) as shown:
         page = shown.page
-        assert page.locator(f"path.{interactive.CABLE_CLASS}").count() == len(
-            network.topology.segments
-        )
+        not_built = service_year(network, None, False).not_built
+        in_service = ~network.topology.segments["cable_id"].isin(not_built)
+        assert page.locator(f"path.{interactive.CABLE_CLASS}").count() == int(in_service.sum())
         from cablemap.network.status import load_status_overlay
 
         status = set(load_status_overlay()) & network.cables_out_of_service()
@@ -473,15 +490,17 @@ def test_risk_map_in_a_browser(browser: Any, network: Network, tmp_path: Path) -
         not_routed = segments["cable_id"].isin(status)
         flagged = sum(
             1
-            for sid, out in zip(segments["segment_id"], not_routed, strict=True)
-            if flags.segments.get(sid) and not out
+            for sid, out, shown in zip(segments["segment_id"], not_routed, in_service, strict=True)
+            if flags.segments.get(sid) and not out and shown
         )
         assert (
             page.locator(f"path.{interactive.CABLE_CLASS}.{interactive.FLAGGED_CLASS}").count()
             == flagged
         )
         # Cables the status overlay keeps out of routes are drawn dotted, flagged or not.
-        assert page.locator("path.cablemap-not-routed").count() == int(not_routed.sum()) > 0
+        # (those never built, a cancelled planned cable, are not drawn at all).
+        dotted = int((not_routed & in_service).sum())
+        assert page.locator("path.cablemap-not-routed").count() == dotted > 0
         assert page.locator(f"path.{interactive.RISKY_STATION_CLASS}").count() > 100
         assert page.locator(f".{interactive.LEGEND_CLASS}").is_visible()
         assert_not_blank(page.screenshot())

@@ -45,10 +45,20 @@ def test_stations_csv_neutralises_a_formula_name(mini_root, isolated_cache):
     rename_station(mini_root, "Chikura, Japan", '=HYPERLINK("http://evil.example"), Japan')
     result = run("--data", str(mini_root), "stations", "--format", "csv", cache=isolated_cache)
     assert result.returncode == 0, result.stderr
-    rows = list(csv.reader(result.stdout.splitlines()))
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("# ")  # the terms come first (issue 12)
+    rows = list(csv.reader(line for line in lines if not line.startswith("# ")))
     names = [row[2] for row in rows[1:]]
     assert '\'=HYPERLINK("http://evil.example"), Japan' in names
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_csv_comment_lines_hold_no_formula():
+    from cablemap.render.tables import csv_comment
+
+    line = csv_comment("data /tmp/x,=HYPERLINK(1), +2,-3, plain")
+    assert line == "# data /tmp/x,'=HYPERLINK(1), '+2,'-3, plain\n"
+    assert not any(cell.lstrip().startswith(("=", "+", "-", "@")) for cell in line.split(","))
 
 
 def test_matrix_csv_neutralises_text_and_keeps_negative_numbers(tmp_path):

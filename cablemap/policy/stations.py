@@ -1,4 +1,11 @@
-"""Landing stations ranked by exposure to what a policy flags."""
+"""Landing stations ranked by exposure to what a policy flags.
+
+Exposure is the share of the cables in service at a station (as of a year; planned
+cables left out unless asked for) that the policy flags, 1.0 at a station in a
+jurisdiction the policy excludes. Stations are ranked by :data:`ORDER`: the flagged
+count first, so that a hub with many flagged cables comes before a one-cable station
+whose only cable is flagged.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,9 @@ if TYPE_CHECKING:
 
     from cablemap.dataset.load import Dataset
     from cablemap.policy.flags import Flag, PolicyFlags
+
+ORDER = "most flagged cables first, then highest flagged share, then most cables, then name"
+"""How :func:`station_exposure` ranks stations (stated in every stations output)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class StationExposure:
             "lon": self.lon,
             "lat": self.lat,
             "cables": len(self.cables),
+            "flagged": len(self.flagged_cables),
             "flagged_cables": list(self.flagged_cables),
             "exposure": round(self.exposure, 3),
             "excluded_jurisdiction": bool(self.station_flags),
@@ -104,20 +115,43 @@ class StationList(tuple[StationExposure, ...]):
 
 
 def station_exposure(
-    dataset: Dataset, flags: PolicyFlags | None, *, country: str | None = None
+    dataset: Dataset,
+    flags: PolicyFlags | None,
+    *,
+    country: str | None = None,
+    excluded: frozenset[str] = frozenset(),
 ) -> StationList:
-    """Every landing station with a cable (of one country, if given), most exposed first.
+    """Every landing station with a usable cable (of one country, if given), ranked.
 
     A cable counts as flagged at a station when the policy flags the cable for any
     reason: an owner, a supplier, or a landing in an excluded jurisdiction (traffic on it
-    reaches that jurisdiction). Ties are broken by the number of flagged cables, then name.
+    reaches that jurisdiction).
+
+    Parameters
+    ----------
+    dataset
+        The data.
+    flags
+        A policy's flags, or ``None`` (nothing flagged).
+    country
+        Only stations in this ISO alpha-2 country.
+    excluded
+        Cables not counted (not in service in the year asked about, planned, retired):
+        a station whose cables are all excluded is left out.
+
+    Returns
+    -------
+    list of StationExposure
+        In the order of :data:`ORDER`: flagged count, then share, then cables (all
+        descending), then name.
     """
     cable_names = dict(zip(dataset.cables["id"], dataset.cables["name"], strict=True))
     at_station: dict[str, list[str]] = {}
     for cable_id, station_id in zip(
         dataset.landings["cable_id"], dataset.landings["station_id"], strict=True
     ):
-        at_station.setdefault(station_id, []).append(cable_id)
+        if cable_id not in excluded:
+            at_station.setdefault(station_id, []).append(cable_id)
     out = []
     for row in dataset.stations.itertuples():
         if row.id not in at_station or (country and row.country_iso2 != country):
@@ -145,5 +179,5 @@ def station_exposure(
                 tuple(reasons),
             )
         )
-    out.sort(key=lambda s: (-s.exposure, -len(s.flagged_cables), -len(s.cables), s.name))
+    out.sort(key=lambda s: (-len(s.flagged_cables), -s.exposure, -len(s.cables), s.name))
     return StationList(out)

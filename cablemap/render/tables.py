@@ -5,101 +5,128 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from cablemap.analysis.stations import NO_POLICY
 from cablemap.sanitize import csv_cell, terminal_text
 
 if TYPE_CHECKING:
+    from cablemap.analysis.stations import StationRanking
     from cablemap.policy.rules import Policy
-    from cablemap.policy.stations import StationExposure
 
 ATTRIBUTION = "Cable data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0)"
 
 
-def stations_output(
-    rows: Sequence[StationExposure], fmt: str, policy: Policy | None, snapshot_id: str
-) -> str:
-    """Stations ranked by exposure, as table, csv, json or geojson."""
+def stations_output(ranking: StationRanking, fmt: str) -> str:
+    """Stations ranked by exposure, as table, csv, json or geojson.
+
+    Every format states the terms: the policy, the year, whether planned cables count,
+    what exposure means and the order; without a policy, no exposure is shown.
+    """
     if fmt == "json":
-        return json.dumps(
-            {
-                "policy": policy.id if policy else None,
-                "policy_date": policy.as_of.isoformat() if policy else None,
-                "snapshot": snapshot_id,
-                "attribution": ATTRIBUTION,
-                "stations": [r.as_dict() for r in rows],
-            },
-            indent=2,
-        )
+        return json.dumps({**ranking.as_dict(), "attribution": ATTRIBUTION}, indent=2)
     if fmt == "geojson":
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
-                "properties": {k: v for k, v in r.as_dict().items() if k not in ("lon", "lat")},
-            }
-            for r in rows
-        ]
-        return json.dumps(
-            {
-                "type": "FeatureCollection",
-                "features": features,
-                "properties": {
-                    "policy": policy.id if policy else None,
-                    "policy_date": policy.as_of.isoformat() if policy else None,
-                    "snapshot": snapshot_id,
-                    "attribution": ATTRIBUTION,
-                },
-            }
-        )
+        return _stations_geojson(ranking)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            [
-                "rank",
-                "station",
-                "name",
-                "country",
-                "cables",
-                "flagged_cables",
-                "exposure",
-                "excluded_jurisdiction",
-                "reasons",
-            ]
-        )
-        for rank, r in enumerate(rows, start=1):
-            writer.writerow(
-                csv_cell(cell)
-                for cell in [
-                    rank,
-                    r.id,
-                    r.name,
-                    r.iso2,
-                    len(r.cables),
-                    len(r.flagged_cables),
-                    f"{r.exposure:.3f}",
-                    bool(r.station_flags),
-                    " | ".join(r.reasons),
-                ]
-            )
-        return terminal_text(buffer.getvalue().rstrip("\n"))
-    return _stations_table(rows, policy, snapshot_id)
+        return _stations_csv(ranking)
+    return _stations_table(ranking)
 
 
-def _stations_table(rows: Sequence[StationExposure], policy: Policy | None, snapshot: str) -> str:
-    title = (
-        f"Landing stations ranked by exposure to {policy.id} {policy.date_label}"
-        if policy
-        else "Landing stations"
+def _stations_geojson(ranking: StationRanking) -> str:
+    from cablemap.analysis.stations import station_row
+
+    with_policy = ranking.policy is not None
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+            "properties": {
+                k: v for k, v in station_row(r, with_policy).items() if k not in ("lon", "lat")
+            },
+        }
+        for r in ranking.rows
+    ]
+    terms = {k: v for k, v in ranking.as_dict().items() if k != "stations"}
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "properties": {**terms, "attribution": ATTRIBUTION},
+        }
     )
-    lines = [f"{title} ({len(rows)} stations; data {snapshot})", ""]
-    for rank, r in enumerate(rows, start=1):
+
+
+def _stations_terms(ranking: StationRanking) -> list[str]:
+    """The lines that say what the figures mean (table footer, CSV comments)."""
+    lines = [ranking.service.describe()]
+    if ranking.left_out:
+        which = (
+            "1 station left out (its"
+            if ranking.left_out == 1
+            else (f"{ranking.left_out} stations left out (their")
+        )
+        lines.append(f"{which} cables are not in service in {ranking.year})")
+    if ranking.policy is None:
+        return [*lines, f"order: {ranking.order}", NO_POLICY]
+    return [*lines, ranking.definition, f"order: {ranking.order}"]
+
+
+def _stations_csv(ranking: StationRanking) -> str:
+    with_policy = ranking.policy is not None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for line in [*_stations_terms(ranking), ATTRIBUTION]:
+        buffer.write(csv_comment(line))
+    header = ["rank", "station", "name", "country", "cables"]
+    if with_policy:
+        header += ["flagged_cables", "exposure", "excluded_jurisdiction", "reasons"]
+    writer.writerow(header)
+    for rank, r in enumerate(ranking.rows, start=1):
+        cells: list[object] = [rank, r.id, r.name, r.iso2, len(r.cables)]
+        if with_policy:
+            cells += [
+                len(r.flagged_cables),
+                f"{r.exposure:.3f}",
+                bool(r.station_flags),
+                " | ".join(r.reasons),
+            ]
+        writer.writerow(csv_cell(cell) for cell in cells)
+    return terminal_text(buffer.getvalue().rstrip("\n"))
+
+
+def csv_comment(text: str) -> str:
+    """``text`` as a ``# `` line before a CSV header, no part of it read as a formula.
+
+    A spreadsheet splits the line at its commas; a part that would start with ``=``,
+    ``+``, ``-``, ``@``, tab or carriage return gets a quote in front, as
+    :func:`~cablemap.sanitize.csv_cell` does for cells.
+    """
+    parts = text.replace("\n", " ").split(",")
+    safe = [parts[0]] + [
+        part[: len(part) - len(part.lstrip(" "))] + csv_cell(part.lstrip(" ")) for part in parts[1:]
+    ]
+    return "# " + ",".join(safe) + "\n"
+
+
+def _stations_table(ranking: StationRanking) -> str:
+    policy = ranking.policy
+    where = f" in {ranking.scope.name}" if ranking.scope is not None else ""
+    title = (
+        f"Landing stations{where} ranked by exposure to {policy.id} {policy.date_label}"
+        if policy
+        else f"Landing stations{where}"
+    )
+    lines = [f"{title} ({len(ranking.rows)} stations; data {ranking.snapshot_id})", ""]
+    for rank, r in enumerate(ranking.rows, start=1):
+        if policy is None:
+            count = f"{len(r.cables)} cable{'' if len(r.cables) == 1 else 's'}"
+            lines.append(f"{rank:>3}. {r.name} ({r.iso2}): {count}")
+            continue
         flagged = f"{len(r.flagged_cables)}/{len(r.cables)} cables flagged"
         where = " - EXCLUDED JURISDICTION" if r.station_flags else ""
         lines.append(f"{rank:>3}. {r.name} ({r.iso2}): {flagged}, exposure {r.exposure:.0%}{where}")
         lines.extend(f"       - {reason}" for reason in r.reasons)
+    lines += ["", *_stations_terms(ranking)]
     if policy:
         lines += ["", "Sources:"]
         for rule in policy.rules_in_force():

@@ -9,6 +9,8 @@ import folium
 import numpy as np
 import shapely
 
+from cablemap.analysis.places import resolve_scope
+from cablemap.analysis.stations import ServiceYear, service_year
 from cablemap.policy.stations import StationExposure, station_exposure
 from cablemap.render import style
 from cablemap.render.interactive.basemap import _finish, _Map
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
     from cablemap.policy.flags import Flag, PolicyFlags
 
 
-def _cable_rows(network: Network) -> dict[str, dict[str, Any]]:
+def _cable_rows(network: Network, excluded: frozenset[str]) -> dict[str, dict[str, Any]]:
     from cablemap.network.status import load_status_overlay
 
     cables = network.dataset.cables
@@ -51,7 +53,7 @@ def _cable_rows(network: Network) -> dict[str, dict[str, Any]]:
     }
     for cable_id, row in rows.items():
         entry = overlay.get(cable_id)
-        out = cable_id in network.cables_out_of_service() and entry is not None
+        out = cable_id in excluded and entry is not None
         row["status"] = (entry.status, entry.reason) if out and entry else None
     return rows
 
@@ -98,18 +100,22 @@ def _risk_cables(
     centre: float,
     cable_ids: frozenset[str] | None,
     cuts: Cuts | None = None,
+    service: ServiceYear | None = None,
 ) -> tuple[folium.FeatureGroup, np.ndarray]:
     """Segments coloured by their flags; also returns every drawn (lon, lat) for bounds.
 
-    Segments of one cable with the same flag reasons share one popup.
+    Segments of one cable with the same flag reasons share one popup. Cables not yet in
+    service in the year (``service.not_built``) are not drawn.
     """
     segments = network.topology.segments
     if cable_ids is not None:
         segments = segments[segments["cable_id"].isin(cable_ids)]
+    if service is not None:
+        segments = segments[~segments["cable_id"].isin(service.not_built)]
     parts = _window_parts(_simplified(segments.geometry), centre)
     cut_segments = {s for c in cuts.cuts for s in c.segments} if cuts is not None else set()
     cut_cables = cuts.cables if cuts is not None else frozenset()
-    rows = _cable_rows(network)
+    rows = _cable_rows(network, service.excluded if service else network.cables_out_of_service())
     popups: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[int, tuple[Flag, ...]]] = {}
     tooltips = {cable_id: i for i, cable_id in enumerate(rows)}
     items: list[list[Any]] = []
@@ -158,13 +164,14 @@ def _risk_cables(
     return group, np.concatenate(drawn) if drawn else np.empty((0, 2))
 
 
-def _risk_scope(network: Network, country: str | None) -> tuple[str, frozenset[str] | None]:
-    """The place's name and its stations (``None`` for the world)."""
-    if country is None:
+def _risk_scope(
+    network: Network, country: str | Sequence[str] | None
+) -> tuple[str, frozenset[str] | None]:
+    """The places' names and their stations (``None`` for the world)."""
+    scope = resolve_scope(network.places, [country] if isinstance(country, str) else country or ())
+    if scope is None:
         return "the world", None
-    place = network.places.resolve(country)
-    name = f"{place.name} ({place.iso2})" if place.station is None else place.station
-    return name, frozenset(place.station_ids)
+    return scope.name, scope.station_ids
 
 
 def _risk_legend(
@@ -175,6 +182,7 @@ def _risk_legend(
     cables: int,
     snapshot: str,
     cut: str | None = None,
+    service: ServiceYear | None = None,
 ) -> str:
     risky = sum(1 for e in exposures if e.risky)
     title = (
@@ -186,7 +194,7 @@ def _risk_legend(
         ("Flagged segment (policy)", style.FLAGGED, "solid"),
         ("Segment with no flag", style.CLEAN, "solid"),
         ("Not routed over: retired, military, ... (status overlay)", style.NOT_ROUTED, "dotted"),
-        ("Station with flagged cables (size: share flagged)", style.FLAGGED, "dot-filled"),
+        ("Station with flagged cables (size: exposure)", style.FLAGGED, "dot-filled"),
         ("Station with nothing flagged", style.STATION, "dot"),
     ]
     if cut is not None:
@@ -194,9 +202,12 @@ def _risk_legend(
     notes = [
         f"{flagged_cables} of {cables} cables flagged; "
         f"{risky} of {len(exposures)} stations exposed",
+        "Exposure: flagged cables / cables in service at a station",
         "Click a cable or station for the reasons and sources",
         f"Data snapshot {snapshot}",
     ]
+    if service is not None:
+        notes.insert(0, service.describe())
     return _legend_html(title, notes, entries)
 
 
@@ -204,8 +215,10 @@ def risk_map(
     network: Network,
     flags: PolicyFlags | None,
     *,
-    country: str | None = None,
+    country: str | Sequence[str] | None = None,
     cuts: Cuts | None = None,
+    as_of: int | None = None,
+    include_planned: bool = False,
 ) -> folium.Map:
     """Map what a policy flags: cable segments by flag, stations by exposure.
 
@@ -216,11 +229,17 @@ def risk_map(
     flags
         ``policy_flags(network, policy)``; ``None`` draws everything unflagged.
     country
-        A country (name or ISO code) or a landing-station id: only its stations and the
-        cables landing there, with the view fitted to them. Default: the world.
+        A place (country name or ISO code, subdivision, city, landing-station id), or
+        several (each may be a comma list, as ``--country`` takes them): only their
+        stations and the cables landing there, with the view fitted to them. Default:
+        the world.
     cuts
         Cuts (:func:`cablemap.analysis.cuts.resolve_cuts`): their segments drawn black
         and dashed, with the cut named in the popup.
+    as_of, include_planned
+        Draw and count the cables in service in this year (default: this year), and the
+        planned ones too if asked, as ``route`` uses them; station exposure counts the
+        same cables.
 
     Returns
     -------
@@ -234,14 +253,18 @@ def risk_map(
         If ``country`` names no place with landing stations.
     """
     where, scope = _risk_scope(network, country)
+    service = service_year(network, as_of, include_planned)
     exposures = [
-        e for e in station_exposure(network.dataset, flags) if scope is None or e.id in scope
+        e
+        for e in station_exposure(network.dataset, flags, excluded=service.excluded)
+        if scope is None or e.id in scope
     ]
     landings = network.dataset.landings
     cable_ids = (
         None
         if scope is None
         else frozenset(landings.loc[landings["station_id"].isin(scope), "cable_id"])
+        - service.not_built
     )
     centre = 0.0
     if scope is not None:
@@ -250,7 +273,7 @@ def risk_map(
         lons = shapely.get_coordinates(np.asarray(chosen.geometry))[:, 0]
         centre = centre_longitude(np.concatenate([lons, [e.lon for e in exposures]]))
     m = _Map(f"cablemap: risk map of {where}", [20.0, centre])
-    cables, drawn = _risk_cables(network, flags, centre, cable_ids, cuts)
+    cables, drawn = _risk_cables(network, flags, centre, cable_ids, cuts, service)
     m.add_child(cables)
     risky = [e for e in exposures if e.risky]
     m.add_child(_stations_layer(risky, network, centre, name="Risky stations"))
@@ -260,8 +283,11 @@ def risk_map(
     every = np.concatenate([drawn, points])
     world = scope is None or not len(every)
     bounds = [list(b) for b in WORLD_BOUNDS] if world else _bounds(every)
-    shown = set(cable_ids) if cable_ids is not None else set(network.dataset.cables["id"])
+    every_cable = set(network.dataset.cables["id"]) - service.not_built
+    shown = set(cable_ids) if cable_ids is not None else every_cable
     flagged = sum(1 for c in shown if flags is not None and flags.cables.get(c))
     cut = ", ".join(c.spec for c in cuts.cuts) if cuts is not None and cuts.cuts else None
-    legend = _risk_legend(flags, where, exposures, flagged, len(shown), network.snapshot_id, cut)
+    legend = _risk_legend(
+        flags, where, exposures, flagged, len(shown), network.snapshot_id, cut, service
+    )
     return _finish(m, legend, bounds)

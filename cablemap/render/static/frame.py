@@ -16,6 +16,8 @@ from cablemap.render.static.projection import in_view, wrap_into
 from cablemap.render.static.shapes import polygon_paths
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
 
@@ -59,16 +61,17 @@ def new_figure(label: str) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def draw_basemap(ax: Axes, centre: float, *, highlight: str | None = None) -> None:
-    """Land in light grey (``highlight``, an ISO alpha-2 code, a shade darker).
+def draw_basemap(
+    ax: Axes, centre: float, *, highlight: str | Collection[str] | None = None
+) -> None:
+    """Land in light grey (``highlight``, ISO alpha-2 codes or one code, a shade darker).
 
     Draw it after the limits are set: only what is in view is drawn.
     """
     basemap = load_basemap()
     pieces, owners = in_view(ax, basemap.geometries, centre)
-    chosen = np.array(
-        [highlight is not None and basemap.iso2[i] == highlight for i in owners], dtype=bool
-    )
+    codes = {highlight} if isinstance(highlight, str) else set(highlight or ())
+    chosen = np.array([basemap.iso2[i] in codes for i in owners], dtype=bool)
     for mask, colour in ((~chosen, LAND), (chosen, LAND_HIGHLIGHT)):
         paths = polygon_paths(pieces[mask])
         if paths:

@@ -42,7 +42,14 @@ def _exposure_area(exposure: float) -> float:
     return 7.0 + 55.0 * exposure
 
 
-def risk_figure(network: Network, flags: PolicyFlags, *, country: str | None = None) -> Figure:
+def risk_figure(
+    network: Network,
+    flags: PolicyFlags,
+    *,
+    country: str | Sequence[str] | None = None,
+    as_of: int | None = None,
+    include_planned: bool = False,
+) -> Figure:
     """Draw what a policy flags: every cable segment by flag status, stations by exposure.
 
     Parameters
@@ -52,8 +59,12 @@ def risk_figure(network: Network, flags: PolicyFlags, *, country: str | None = N
     flags
         ``policy_flags(network, policy)``.
     country
-        A country (name or ISO code) to show only the cables landing there and its
-        stations, framed on its stations; default: the world.
+        A place (country name or ISO code, subdivision, city, station id), or several
+        (each may be a comma list, as ``--country`` takes them), to show only the cables
+        landing there and their stations, framed on them; default: the world.
+    as_of, include_planned
+        Draw and count the cables in service in this year (default: this year), and the
+        planned ones too if asked, as ``route`` uses them.
 
     Returns
     -------
@@ -65,13 +76,19 @@ def risk_figure(network: Network, flags: PolicyFlags, *, country: str | None = N
     UnknownPlaceError, NoLandingStationError
         If ``country`` is not a country with landing stations.
     """
+    from cablemap.analysis.places import resolve_scope
+    from cablemap.analysis.stations import service_year
     from cablemap.policy.stations import station_exposure
 
-    place = network.places.resolve(country) if country is not None else None
-    within = frozenset(place.station_ids) if place is not None else None
+    place = resolve_scope(network.places, [country] if isinstance(country, str) else country or ())
+    within = place.station_ids if place is not None else None
+    service = service_year(network, as_of, include_planned)
     segments = _risk_segments(network, within)
+    segments = segments[~segments["cable_id"].isin(service.not_built)]
     exposures = [
-        e for e in station_exposure(network.dataset, flags) if within is None or e.id in within
+        e
+        for e in station_exposure(network.dataset, flags, excluded=service.excluded)
+        if within is None or e.id in within
     ]
     geometries = np.asarray(segments.geometry.values, dtype=object)
     lons = np.array([s.lon for s in exposures])
@@ -84,6 +101,8 @@ def risk_figure(network: Network, flags: PolicyFlags, *, country: str | None = N
         else f"Cables and landing stations flagged under {label}"
     )
     subtitle = _risk_subtitle(segments, flagged, exposures, labelled=place is not None)
+    planned = " (and planned)" if include_planned else ""
+    subtitle = f"Cables in service in {service.year}{planned}: {subtitle}"
     with plain_text():
         fig, ax = new_figure(title)
         xs, ys = _draw_exposure(ax, exposures, centre)
@@ -97,7 +116,7 @@ def risk_figure(network: Network, flags: PolicyFlags, *, country: str | None = N
             draw_graticule(ax)
             add_legend(ax, _risk_handles(), quietest_corner(ax, xs, ys))
             _label_exposed(fig, ax, exposures, xs, ys)
-        draw_basemap(ax, centre, highlight=place.iso2 if place is not None else None)
+        draw_basemap(ax, centre, highlight=place.countries if place is not None else None)
         _draw_flag_lines(ax, geometries, flagged, centre)
         decorate(fig, title, subtitle, data_note(network))
     return fig
