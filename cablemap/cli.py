@@ -1122,6 +1122,7 @@ def export(
     ctx: Context,
     output: Path,
     policy: str | None,
+    policy_date: str | None,
     route_ends: tuple[str, str] | None,
     k: int,
     as_of: int | None,
@@ -1133,6 +1134,7 @@ def export(
     """Export the model as GIS layers: cables, segments, stations, terrestrial links, flags."""
     from cablemap.render.gis import check_export_path, export_layers, write_export
 
+    rules = _policy(policy, policy_date)
     check_export_path(output, force=force)
     network = _load_network(ctx)
     report = None
@@ -1143,7 +1145,7 @@ def export(
             network,
             *route_ends,
             k=k,
-            policy=policy,
+            policy=rules,
             as_of=as_of,
             include_planned=include_planned,
             terrestrial=terrestrial,
@@ -1151,7 +1153,7 @@ def export(
         )
     exported = export_layers(
         network,
-        policy=policy,
+        policy=rules,
         report=report,
         as_of=as_of,
         include_planned=include_planned,

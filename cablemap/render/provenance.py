@@ -49,8 +49,8 @@ def data_provenance(
     dict
         ``source``, ``source_url`` (remote sources only), ``data_date`` (when the snapshot
         was fetched; ``None`` for data loaded directly), ``snapshot`` (``None`` for data
-        loaded directly), ``layout``, ``policy``, ``policy_name``, ``attribution`` and
-        ``generator``. No value holds a local path.
+        loaded directly), ``layout``, ``policy``, ``policy_name``, ``policy_date``,
+        ``attribution`` and ``generator``. No value holds a local path.
     """
     source: dict[str, str | None] = {
         "source": "a local copy given with --data (not a stored snapshot)",
@@ -65,6 +65,7 @@ def data_provenance(
         "layout": layout,
         "policy": policy.id if policy is not None else None,
         "policy_name": policy.name if policy is not None else None,
+        "policy_date": policy.as_of.isoformat() if policy is not None else None,
         "attribution": ATTRIBUTION,
         "generator": f"cablemap {__version__}",
     }

@@ -97,7 +97,8 @@ def export_layers(
         from cablemap.policy.flags import policy_flags
 
         flags = policy_flags(network, rules)
-        _add_flag_columns(layers, network, flags)
+        excluded = network.cables_out_of_service(as_of=as_of, include_planned=include_planned)
+        _add_flag_columns(layers, network, flags, excluded)
         layers["flags"] = flags_table(flags)
     if report is not None:
         layers["routes"] = report.to_geodataframe()
@@ -143,9 +144,16 @@ def flags_table(flags: PolicyFlags) -> pd.DataFrame:
 
 
 def _add_flag_columns(
-    layers: dict[str, pd.DataFrame], network: Network, flags: PolicyFlags
+    layers: dict[str, pd.DataFrame],
+    network: Network,
+    flags: PolicyFlags,
+    excluded: frozenset[str],
 ) -> None:
-    """``flagged``, ``flags`` and ``flag_rules`` on cables and segments; exposure on stations."""
+    """``flagged``, ``flags`` and ``flag_rules`` on cables and segments; exposure on stations.
+
+    A station's exposure counts the cables in service in the export's year, as ``cablemap
+    stations`` does (``excluded``: the cables that do not count).
+    """
     from cablemap.policy.stations import station_exposure
 
     for name, key, table in (
@@ -159,7 +167,7 @@ def _add_flag_columns(
         frame["flag_rules"] = [
             SEPARATOR.join(dict.fromkeys(x.rule for x in f)) or None for f in found
         ]
-    exposure = {s.id: s for s in station_exposure(network.dataset, flags)}
+    exposure = {s.id: s for s in station_exposure(network.dataset, flags, excluded=excluded)}
     stations = layers["stations"]
     rows = [exposure.get(i) for i in stations["station_id"]]
     stations["flagged_cables"] = [len(r.flagged_cables) if r else 0 for r in rows]
