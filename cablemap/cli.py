@@ -805,7 +805,7 @@ def stations(ctx: Context, country: str | None, risky: bool, policy: str | None,
     rows = [r for r in station_exposure(dataset, flags) if within is None or r.id in within]
     if risky:
         rows = [row for row in rows if row.risky]
-    echo(tables.stations_output(rows, fmt, flags.policy if flags else None, dataset.snapshot_id))
+    echo(tables.stations_output(rows, fmt, flags.policy if flags else None, dataset.provenance))
 
 
 @cli.command("cable")

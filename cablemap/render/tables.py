@@ -8,25 +8,31 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from cablemap.dataset.provenance import provenance_from_dict
 from cablemap.sanitize import csv_cell, terminal_text
 
 if TYPE_CHECKING:
+    from cablemap.dataset.provenance import Provenance
     from cablemap.policy.rules import Policy
     from cablemap.policy.stations import StationExposure
 
-ATTRIBUTION = "Cable data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0)"
-
 
 def stations_output(
-    rows: Sequence[StationExposure], fmt: str, policy: Policy | None, snapshot_id: str
+    rows: Sequence[StationExposure], fmt: str, policy: Policy | None, data: Provenance
 ) -> str:
-    """Stations ranked by exposure, as table, csv, json or geojson."""
+    """Stations ranked by exposure, as table, csv, json or geojson.
+
+    Every format names the data (:mod:`cablemap.dataset.provenance`): a ``data`` object in
+    JSON and GeoJSON, a first ``#`` comment line in CSV, a last line in the table.
+    """
     if fmt == "json":
         return json.dumps(
             {
                 "policy": policy.id if policy else None,
-                "snapshot": snapshot_id,
-                "attribution": ATTRIBUTION,
+                "policy_name": policy.name if policy else None,
+                "snapshot": data.snapshot,
+                "attribution": data.attribution,
+                "data": data.as_dict(),
                 "stations": [r.as_dict() for r in rows],
             },
             indent=2,
@@ -46,8 +52,10 @@ def stations_output(
                 "features": features,
                 "properties": {
                     "policy": policy.id if policy else None,
-                    "snapshot": snapshot_id,
-                    "attribution": ATTRIBUTION,
+                    "policy_name": policy.name if policy else None,
+                    "snapshot": data.snapshot,
+                    "attribution": data.attribution,
+                    "data": data.as_dict(),
                 },
             }
         )
@@ -82,13 +90,16 @@ def stations_output(
                     " | ".join(r.reasons),
                 ]
             )
-        return terminal_text(buffer.getvalue().rstrip("\n"))
-    return _stations_table(rows, policy, snapshot_id)
+        comment = data.csv_comment(policy.name if policy else None)
+        return terminal_text(comment + buffer.getvalue().rstrip("\n"))
+    return _stations_table(rows, policy, data)
 
 
-def _stations_table(rows: Sequence[StationExposure], policy: Policy | None, snapshot: str) -> str:
+def _stations_table(
+    rows: Sequence[StationExposure], policy: Policy | None, data: Provenance
+) -> str:
     title = f"Landing stations ranked by exposure to {policy.id}" if policy else "Landing stations"
-    lines = [f"{title} ({len(rows)} stations; data {snapshot})", ""]
+    lines = [f"{title} ({len(rows)} stations; data {data.snapshot})", ""]
     for rank, r in enumerate(rows, start=1):
         flagged = f"{len(r.flagged_cables)}/{len(r.cables)} cables flagged"
         where = " - EXCLUDED JURISDICTION" if r.station_flags else ""
@@ -99,7 +110,7 @@ def _stations_table(rows: Sequence[StationExposure], policy: Policy | None, snap
         for rule in policy.rules:
             for citation in rule.citations:
                 lines.append(f"  [{rule.id}] {citation.short()}")
-    lines += ["", ATTRIBUTION]
+    lines += ["", data.line(policy.name if policy else None)]
     return terminal_text("\n".join(lines))
 
 
@@ -154,6 +165,7 @@ def cable_text(info: dict[str, Any]) -> str:
                 f"        source: {c['publisher']}, {c['title']} ({c['date']}) {c['url']}"
                 for c in flag["citations"]
             )
+    lines += ["", provenance_from_dict(info["data"]).line(info["policy_name"])]
     return terminal_text("\n".join(lines))
 
 

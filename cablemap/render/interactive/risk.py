@@ -191,7 +191,7 @@ def _risk_legend(
         f"{flagged_cables} of {cables} cables flagged; "
         f"{risky} of {len(exposures)} stations exposed",
         "Click a cable or station for the reasons and sources",
-        f"Data snapshot {snapshot}",
+        f"Data: {snapshot}",
     ]
     return _legend_html(title, notes, entries)
 
@@ -259,5 +259,6 @@ def risk_map(
     shown = set(cable_ids) if cable_ids is not None else set(network.dataset.cables["id"])
     flagged = sum(1 for c in shown if flags is not None and flags.cables.get(c))
     cut = ", ".join(c.spec for c in cuts.cuts) if cuts is not None and cuts.cuts else None
-    legend = _risk_legend(flags, where, exposures, flagged, len(shown), network.snapshot_id, cut)
+    data = network.provenance.short()
+    legend = _risk_legend(flags, where, exposures, flagged, len(shown), data, cut)
     return _finish(m, legend, bounds)

@@ -78,9 +78,9 @@ def risk_figure(network: Network, flags: PolicyFlags, *, country: str | None = N
     centre = central_longitude(lons) if place is not None else world_centre(geometries)
     flagged = segments["segment_id"].isin(flags.flagged_segments()).to_numpy()
     title = (
-        f"{place.name}: cables and landing stations under {flags.policy.id}"
+        f"{place.name}: cables and landing stations under {flags.policy.name}"
         if place is not None
-        else f"Cables and landing stations flagged under {flags.policy.id}"
+        else f"Cables and landing stations flagged under {flags.policy.name}"
     )
     subtitle = _risk_subtitle(segments, flagged, exposures, labelled=place is not None)
     with plain_text():

@@ -51,7 +51,7 @@ def route_subtitle(report: RouteReport, routes: Sequence[Route]) -> str:
             which = f"route{plural} {', '.join(flagged)} of {len(routes)} flagged"
         else:
             which = "no route flagged"
-        parts.append(f"policy {report.policy.id}: {which} (red: flagged segments)")
+        parts.append(f"under {report.policy.name}, {which} (red: flagged segments)")
         if not report.routes:
             parts.append("no clean route exists; the best route is shown")
     return "; ".join(parts)
