@@ -61,4 +61,7 @@ def data_note(network: Network) -> str:
     from cablemap import __version__
 
     data = network.provenance
-    return f"Data as of {data.as_of}: {data.source}\nsnapshot {data.snapshot}; cablemap {__version__}"
+    return (
+        f"Data as of {data.as_of}: {data.source}\n"
+        f"snapshot {data.snapshot}; cablemap {__version__}"
+    )
