@@ -62,6 +62,5 @@ def data_note(network: Network) -> str:
 
     data = network.provenance
     return (
-        f"Data as of {data.as_of}: {data.source}\n"
-        f"snapshot {data.snapshot}; cablemap {__version__}"
+        f"Data as of {data.as_of}: {data.source}\nsnapshot {data.snapshot}; cablemap {__version__}"
     )
