@@ -8,7 +8,8 @@ character that would start markup where it stands:
 - ``[`` and ``]`` where the text holds ``](``, ``][`` or ``]:`` (a link or an image);
   our own citation numbers ``[1]`` stay as they are (no link definitions are written);
 - ``*``, ``_``, ``~``, ``$`` and backticks when the text holds two or more of one of
-  them (emphasis, GFM strikethrough, GitHub's math, code spans need a pair);
+  them (emphasis, GFM strikethrough, GitHub's math, code spans need a pair), except an
+  ``_`` inside a word (``snake_case_name``);
 - ``<`` before a letter, ``/``, ``!`` or ``?`` (raw HTML, autolinks); ``&`` where it
   would start an entity such as ``&amp;``; ``\`` before punctuation or at the end;
 - at the start of a block (a list item's text, a paragraph): what would make a heading
@@ -40,10 +41,17 @@ def md_text(text: str) -> str:
         marks |= {"[", "]"}
     out = []
     for position, char in enumerate(flat):
-        if char in marks or _ALWAYS.match(flat, position):
+        if (char in marks and not _intraword(flat, position)) or _ALWAYS.match(flat, position):
             out.append("\\")
         out.append(char)
     return "".join(out)
+
+
+def _intraword(text: str, position: int) -> bool:
+    """An ``_`` between two letters or digits, which never makes emphasis."""
+    if text[position] != "_" or position == 0 or position == len(text) - 1:
+        return False
+    return text[position - 1].isalnum() and text[position + 1].isalnum()
 
 
 def md_block(text: str) -> str:

@@ -270,7 +270,7 @@ GLOSSARY = (
         "not in registry",
         "the owner or supplier is not in cablemap's carrier registry, so its headquarters "
         "and state control are unknown and no policy rule could select it. It means "
-        "\"unknown\", not \"checked and found clean\".",
+        '"unknown", not "checked and found clean".',
     ),
     (
         "assumed link",
