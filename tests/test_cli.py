@@ -252,8 +252,9 @@ def test_stations_risky_csv_and_json(open_root, isolated_cache):
     assert rows and all(r["country"] == "US" and r["reasons"] for r in rows)
     assert [r["exposure"] for r in rows] == sorted((r["exposure"] for r in rows), reverse=True)
     csv_text = run(*args, "--format", "csv", cache=isolated_cache).stdout
-    assert csv_text.splitlines()[0].startswith("rank,station,name,country")
-    assert len(csv_text.splitlines()) == len(rows) + 1
+    comment, header, *body = csv_text.splitlines()
+    assert comment.startswith("# Data: ") and header.startswith("rank,station,name,country")
+    assert len(body) == len(rows)
     table = run(*args, cache=isolated_cache).stdout
     assert "Sources:" in table and "TeleGeography" in table
 
@@ -432,7 +433,9 @@ def test_matrix_csv_agrees_with_route(open_root, isolated_cache, tmp_path):
         cache=isolated_cache,
     )
     assert result.returncode == 0, result.stderr
-    rows = {(r["from_iso2"], r["to_iso2"]): r for r in csv.DictReader(out.open())}
+    with out.open() as file:
+        assert file.readline().startswith("# Data: ")  # the provenance line
+        rows = {(r["from_iso2"], r["to_iso2"]): r for r in csv.DictReader(file)}
     assert len(rows) == 20
     for origin, destination in [("US", "JP"), ("GB", "US"), ("BR", "ZA")]:
         routed = json.loads(
