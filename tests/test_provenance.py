@@ -105,6 +105,7 @@ def outputs(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
     cablemap("-", "report", "US", "JP", *POLICY, "-o", path("report.html"))
     cablemap("-", "report", "US", "JP", *POLICY, "-o", path("report.md"))
     cablemap("-", "report", "VN", "SG", "-o", path("no-policy.md"))
+    cablemap("-", "report", "US", "JP", *POLICY, "-o", path("report.pdf"))
     cablemap("stations.txt", "stations", "--country", "JP", *POLICY)
     cablemap("stations.csv", "stations", "--country", "JP", *POLICY, "--format", "csv")
     cablemap("stations.json", "stations", "--country", "JP", "--format", "json")
@@ -116,12 +117,24 @@ def outputs(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
     written = {p.name: p.read_bytes() for p in out.iterdir()}
     assert {"report.png", "report-map.html", "no-policy.png", "no-policy-map.html"} <= set(written)
     printed.pop("-")
+    written["report.pdf"] = _pdf_text(written["report.pdf"])
     return root, {**printed, **written}
+
+
+def _pdf_text(pdf: bytes) -> bytes:
+    """A PDF's text and metadata (its streams are compressed and its text font-encoded)."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    return f"{pages} {reader.metadata.title} {reader.metadata.subject}".encode()
 
 
 def test_no_deliverable_holds_the_data_path(outputs):
     root, files = outputs
-    assert len(files) == 24
+    assert len(files) == 25
     for name, content in files.items():
         for form in (str(root), str(root).replace("/", "\\/"), root.name + "/cable"):
             assert form.encode() not in content, f"{name} holds the data path ({form})"

@@ -158,8 +158,8 @@ def test_bad_suffix_and_existing_file_kept(network, tmp_path):
     from cablemap.errors import UserError
     from cablemap.render.report import write_report
 
-    with pytest.raises(UserError, match=r"must end in \.html or \.htm or \.md"):
-        write_report(network, "US", "JP", tmp_path / "report.pdf")
+    with pytest.raises(UserError, match=r"must end in \.html or \.htm or \.md or \.pdf"):
+        write_report(network, "US", "JP", tmp_path / "report.docx")
     existing = tmp_path / "report.html"
     existing.write_text("keep me")
     with pytest.raises(Exception, match="unknown country"):

@@ -335,6 +335,8 @@ def _html(parts: ReportParts, s: _Sections) -> str:
     e = html.escape
     out = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<meta name='description' content='{e(parts.network.provenance.line())}'>",
+        f"<meta name='generator' content='cablemap {e(__version__)}'>",
         f"<title>{e(s.title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{e(s.title)}</h1><h2>Summary</h2><ul>",
     ]
@@ -419,7 +421,7 @@ def _markdown(parts: ReportParts, s: _Sections) -> str:
     return "\n".join(out) + "\n"
 
 
-REPORT_SUFFIXES = (".html", ".htm", ".md")
+REPORT_SUFFIXES = (".html", ".htm", ".md", ".pdf")
 """File suffixes a report is written as."""
 
 
@@ -448,6 +450,10 @@ def check_report_paths(path: Path, *, force: bool = False) -> list[Path]:
     from cablemap.files import check_output_path
 
     check_output_path(path, REPORT_SUFFIXES)
+    if path.suffix.lower() == ".pdf":
+        from cablemap.render.pdf import require_pdf
+
+        require_pdf()
     companions = report_companions(path)
     for companion in companions:
         check_output_path(companion)
@@ -472,26 +478,27 @@ def write_report(
     force: bool = False,
     **filters: Any,
 ) -> list[Path]:
-    """Answer a route question and write its report (``.html`` or ``.md``) to ``path``.
+    """Answer a route question and write its report (``.html``, ``.md`` or ``.pdf``).
 
     A Markdown report also writes its static image (``<stem>.png``) and its interactive
     map (``<stem>-map.html``, self-contained) beside it, and links them; it refuses to
     replace those two if they exist, unless ``force``. Everything is rendered first,
-    then all files are written or none (:func:`cablemap.files.write_all`). Returns the
-    files written.
+    then all files are written or none (:func:`cablemap.files.write_all`). A PDF report
+    is the HTML report with the static image in place of the interactive map
+    (:mod:`cablemap.render.pdf`). Returns the files written.
 
     Raises
     ------
     UserError
-        For a suffix other than ``.html``, ``.htm`` or ``.md``, or an existing image or
-        map beside a ``.md`` report without ``force``.
+        For a suffix other than ``.html``, ``.htm``, ``.md`` or ``.pdf``, an existing image
+        or map beside a ``.md`` report without ``force``, or a PDF without WeasyPrint.
     """
     from cablemap.files import write_all
     from cablemap.policy.carriers import default_registry
     from cablemap.render import interactive, static
 
     check_report_paths(path, force=force)
-    fmt = {".html": "html", ".htm": "html", ".md": "md"}[path.suffix.lower()]
+    fmt = {".html": "html", ".htm": "html", ".md": "md", ".pdf": "pdf"}[path.suffix.lower()]
     main = trace_routes(
         network, origin, destination, k=k, resilience=True, policy=policy, **filters
     )
@@ -503,6 +510,10 @@ def write_report(
     if fmt == "html":
         parts = replace(parts, map_html=interactive.to_embed(route_map, self_contained=True))
         files[path] = build_report(parts, fmt)
+    elif fmt == "pdf":
+        from cablemap.render.pdf import html_to_pdf
+
+        files[path] = html_to_pdf(build_report(parts, "html"))
     else:
         png, page = report_companions(path)
         image_only = replace(parts, image_png=b"", image_name=png.name, map_name=page.name)
