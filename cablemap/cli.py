@@ -767,7 +767,7 @@ def risk_map(
 @click.argument("origin", metavar="FROM")
 @click.argument("destination", metavar="TO")
 @policy_option("Policy to flag by.")
-@output_option("Report file: .html (self-contained) or .md (image and map beside it).")
+@output_option("Report file: .html (self-contained), .md (image and map beside it) or .pdf.")
 @click.option("--k", "k", type=click.IntRange(1, 10), default=3, show_default=True)
 @click.option(
     "--force",

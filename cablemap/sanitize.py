@@ -46,6 +46,20 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def csv_comment(text: str) -> str:
+    """``text`` as a ``# `` line before a CSV header, no part of it read as a formula.
+
+    A spreadsheet splits the line at its commas; a part that would start with ``=``,
+    ``+``, ``-``, ``@``, tab or carriage return gets a quote in front, as
+    :func:`csv_cell` does for cells.
+    """
+    parts = text.replace("\n", " ").split(",")
+    safe = [parts[0]] + [
+        part[: len(part) - len(part.lstrip(" "))] + csv_cell(part.lstrip(" ")) for part in parts[1:]
+    ]
+    return "# " + ",".join(safe) + "\n"
+
+
 def csv_value(cell: Any) -> Any:
     """The value :func:`csv_cell` was given: one leading ``'`` removed from a string.
 

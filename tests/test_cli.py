@@ -256,6 +256,7 @@ def test_stations_risky_csv_and_json(open_root, isolated_cache):
     assert order == sorted(order)
     csv_lines = run(*args, "--format", "csv", cache=isolated_cache).stdout.splitlines()
     comments = [line for line in csv_lines if line.startswith("# ")]
+    assert comments[0].startswith("# Data: ")
     assert csv_lines[len(comments)].startswith("rank,station,name,country")
     assert len(csv_lines) == len(comments) + len(rows) + 1
     table = run(*args, cache=isolated_cache).stdout
@@ -456,7 +457,9 @@ def test_matrix_csv_agrees_with_route(open_root, isolated_cache, tmp_path):
         cache=isolated_cache,
     )
     assert result.returncode == 0, result.stderr
-    rows = {(r["from_iso2"], r["to_iso2"]): r for r in csv.DictReader(out.open())}
+    with out.open() as file:
+        assert file.readline().startswith("# Data: ")  # the provenance line
+        rows = {(r["from_iso2"], r["to_iso2"]): r for r in csv.DictReader(file)}
     assert len(rows) == 20
     for origin, destination in [("US", "JP"), ("GB", "US"), ("BR", "ZA")]:
         routed = json.loads(

@@ -54,7 +54,7 @@ def test_stations_csv_neutralises_a_formula_name(mini_root, isolated_cache):
 
 
 def test_csv_comment_lines_hold_no_formula():
-    from cablemap.render.tables import csv_comment
+    from cablemap.sanitize import csv_comment
 
     line = csv_comment("data /tmp/x,=HYPERLINK(1), +2,-3, plain")
     assert line == "# data /tmp/x,'=HYPERLINK(1), '+2,'-3, plain\n"

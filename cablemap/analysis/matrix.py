@@ -143,6 +143,7 @@ def compute_matrix(
     frame = _frame(codes, (cost, km), clean, disjoint)
     frame.attrs = {
         "snapshot": network.snapshot_id,
+        "data": network.provenance.as_dict(),
         "policy": rules.id if rules is not None else None,
         "policy_name": rules.name if rules is not None else None,
         "policy_date": rules.as_of.isoformat() if rules is not None else None,
@@ -419,7 +420,8 @@ def check_matrix_path(path: str | Path) -> Path:
 def write_matrix(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a matrix as CSV or Parquet, chosen by the suffix, atomically.
 
-    CSV keeps lengths to the metre and times to the microsecond (3 decimals), with NA
+    CSV starts with one ``#`` line naming the data, the policy and the attribution,
+    then keeps lengths to the metre and times to the microsecond (3 decimals), with NA
     as an empty field (read it back with :func:`read_matrix`); Parquet keeps full
     precision, the column types and ``attrs``. Text cells that a spreadsheet would run
     as a formula get a leading ``'`` in CSV (:func:`cablemap.sanitize.csv_cell`). The
@@ -453,10 +455,20 @@ def matrix_bytes(frame: pd.DataFrame, path: str | Path) -> bytes:
     target = check_matrix_path(path)
     if target.suffix.lower() == ".csv":
         text = csv_safe_frame(frame).to_csv(index=False, float_format="%.3f")
-        return text.encode("utf-8")
+        return (_csv_comment(frame) + text).encode("utf-8")
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     return buffer.getvalue()
+
+
+def _csv_comment(frame: pd.DataFrame) -> str:
+    """The first line of a CSV matrix: the data's provenance and the policy's name."""
+    from cablemap.dataset.provenance import provenance_from_dict
+
+    if "data" not in frame.attrs:
+        return ""
+    name, date = frame.attrs.get("policy_name"), frame.attrs.get("policy_date")
+    return provenance_from_dict(frame.attrs["data"]).csv_comment(name and f"{name}, as of {date}")
 
 
 def read_matrix(path: str | Path) -> pd.DataFrame:
@@ -464,6 +476,7 @@ def read_matrix(path: str | Path) -> pd.DataFrame:
 
     Text cells get back the values they were written from: the leading ``'`` that
     :func:`cablemap.sanitize.csv_cell` adds against formulas is removed.
+    The first line of a CSV matrix, a ``#`` comment naming the data, is skipped.
     """
     source = Path(path).expanduser()
     suffix = source.suffix.lower()
@@ -472,8 +485,11 @@ def read_matrix(path: str | Path) -> pd.DataFrame:
         return pd.read_parquet(source)
     if suffix != ".csv":
         raise UserError(f"cannot read {source}: expected a .csv or .parquet matrix")
+    with source.open("rb") as file:
+        comments = 1 if file.read(1) == b"#" else 0
     frame = pd.read_csv(
         source,
+        skiprows=comments,
         dtype={"from_iso2": str, "to_iso2": str, "flagged": "boolean"},
         keep_default_na=False,
         na_values={c: [""] for c in COLUMNS[2:]},

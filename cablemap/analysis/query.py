@@ -28,6 +28,7 @@ from cablemap.network.places import Place
 from cablemap.network.terrestrial import BACKHAUL_FACTOR, BACKHAUL_MAX_KM, WATER_ALLOWANCE_KM
 
 if TYPE_CHECKING:
+    from cablemap.dataset.provenance import Provenance
     from cablemap.network.graph import Network
     from cablemap.policy.flags import PolicyFlags
     from cablemap.policy.rules import Policy
@@ -79,6 +80,8 @@ class RouteReport:
     """Every usable cable landing in both places (see :mod:`cablemap.analysis.direct`)."""
     cuts: Cuts = field(default_factory=Cuts)
     """What the question cut (see :mod:`cablemap.analysis.cuts`)."""
+    provenance: Provenance | None = field(default=None, repr=False, kw_only=True)
+    """Source, date, snapshot and attribution of the data."""
     network: Network | None = field(default=None, repr=False, compare=False, kw_only=True)
     """The network the routes were found on (lets Jupyter show the report as a map)."""
 
@@ -153,6 +156,7 @@ class RouteReport:
             "cuts": self.cuts.as_list(),
             "resilience": resilience,
             "snapshot": self.snapshot_id,
+            "data": self.provenance.as_dict() if self.provenance else None,
             "policy": (
                 {
                     "id": self.policy.id,
@@ -290,6 +294,7 @@ def trace_routes(
         clean_route,
         tuple(direct_cables(network, start, end, excluded, flags, cuts.edges)),
         cuts,
+        provenance=network.provenance,
         network=network,
     )
 

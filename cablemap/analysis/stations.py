@@ -18,6 +18,7 @@ from cablemap.errors import UserError
 from cablemap.policy.stations import ORDER, StationExposure, station_exposure
 
 if TYPE_CHECKING:
+    from cablemap.dataset.provenance import Provenance
     from cablemap.network.graph import Network
     from cablemap.policy.rules import Policy
 
@@ -78,6 +79,8 @@ class StationRanking:
     left_out: int
     """Stations of the scope none of whose cables is in service (planned, retired, ...)."""
     snapshot_id: str
+    data: Provenance | None = None
+    """Where the data came from and how old it is (named by every output)."""
 
     @property
     def year(self) -> int:
@@ -191,7 +194,9 @@ def rank_stations(
     left_out = len(landed - {r.id for r in rows})
     if risky:
         rows = [row for row in rows if row.risky]
-    return StationRanking(tuple(rows), loaded, service, scope, left_out, network.snapshot_id)
+    return StationRanking(
+        tuple(rows), loaded, service, scope, left_out, network.snapshot_id, network.provenance
+    )
 
 
 def _policy(policy: str | Policy | None) -> Policy | None:

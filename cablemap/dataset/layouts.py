@@ -27,6 +27,7 @@ from cablemap.dataset.records import (
     DataWarning,
     parse_bool,
     parse_length_km,
+    parse_month,
     parse_year,
     split_names,
     text_or_none,
@@ -103,6 +104,7 @@ def read_cable_detail(
         url=text_or_none(doc.get("url")),
         notes=text_or_none(doc.get("notes")),
         landing_ids=landing_ids,
+        rfs_month=parse_month(doc.get("rfs")),
     )
     return CableDetail(cable, labels, tbd)
 

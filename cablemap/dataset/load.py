@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cablemap.config import Settings, settings_from_env
-from cablemap.dataset.locate import locate_data
+from cablemap.dataset.locate import DataLocation, locate_data
 from cablemap.dataset.read import directory_getter, read_root
 from cablemap.dataset.records import DataWarning, RawData, raise_if_any
 from cablemap.dataset.summary import summarize
@@ -16,6 +16,8 @@ from cablemap.errors import UserError
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
+
+    from cablemap.dataset.provenance import Provenance
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,13 @@ class Dataset:
     landings
         DataFrame of ``(cable_id, station_id)`` pairs.
     snapshot_id
-        The snapshot's id, or ``"direct:<path>"`` for a root loaded directly.
+        The snapshot's id, or ``"direct:<name>"`` for a root loaded directly.
     layout
         ``"v3"`` or ``"v2"``.
     warnings
         Records skipped while reading, and why.
+    summary
+        Counts of what was read and skipped.
     """
 
     cables: gpd.GeoDataFrame
@@ -49,6 +53,8 @@ class Dataset:
     layout: str
     warnings: tuple[DataWarning, ...]
     summary: dict[str, Any]
+    provenance: Provenance
+    """Source, date, snapshot and attribution to print with anything made of the data."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -67,9 +73,13 @@ def load_raw(
     """
     settings = settings or settings_from_env()
     located = locate_data(path, settings=settings)
+    return _read_located(located, settings), located.label
+
+
+def _read_located(located: DataLocation, settings: Settings) -> RawData:
     if located.snapshot_dir is None:
-        return _read_direct(located.direct, settings), located.label
-    return read_root(directory_getter(located.snapshot_dir)), located.label
+        return _read_direct(located.direct, settings)
+    return read_root(directory_getter(located.snapshot_dir))
 
 
 def load_dataset(
@@ -91,14 +101,25 @@ def load_dataset(
     Dataset
         Cables, stations and cable-landings, with the snapshot id and any warnings.
     """
-    raw, snapshot_id = load_raw(path, settings=settings)
+    settings = settings or settings_from_env()
+    return load_located(locate_data(path, settings=settings), settings=settings, strict=strict)
+
+
+def load_located(location: DataLocation, *, settings: Settings, strict: bool = False) -> Dataset:
+    """Load the dataset found by :func:`~cablemap.dataset.locate.locate_data`."""
+    raw = _read_located(location, settings)
     if strict:
         raise_if_any(raw.warnings)
-    return dataset_from_raw(raw, snapshot_id)
+    return dataset_from_raw(raw, location.label, source_name=location.source_name)
 
 
-def dataset_from_raw(raw: RawData, snapshot_id: str) -> Dataset:
-    """Build the tables of records already read (or made, as the benchmarks do)."""
+def dataset_from_raw(raw: RawData, snapshot_id: str, *, source_name: str | None = None) -> Dataset:
+    """Build the tables of records already read (or made, as the benchmarks do).
+
+    ``source_name`` is the recorded name of the snapshot's source (see
+    :func:`cablemap.dataset.provenance.provenance_of`).
+    """
+    from cablemap.dataset.provenance import provenance_of
     from cablemap.dataset.tables import cables_table, landings_table, stations_table
 
     return Dataset(
@@ -109,6 +130,7 @@ def dataset_from_raw(raw: RawData, snapshot_id: str) -> Dataset:
         layout=raw.layout,
         warnings=tuple(raw.warnings),
         summary=summarize(raw),
+        provenance=provenance_of(raw, snapshot_id, source_name),
     )
 
 

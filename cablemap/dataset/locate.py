@@ -6,6 +6,7 @@ network) imports nothing heavy.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +19,14 @@ class DataLocation:
     """Where the data in use is: a stored snapshot, or a root given directly."""
 
     label: str
-    """The snapshot id, or ``"direct:<path>"``."""
+    """The snapshot id, or ``"direct:<name>"``: the directory's or archive's name, never
+    its whole path, which is local to one machine and must not reach a deliverable."""
     snapshot_dir: Path | None = None
     """The snapshot's files directory (``None`` for a direct path)."""
     direct: Path = Path()
     """The directory or archive given directly (when ``snapshot_dir`` is ``None``)."""
+    source_name: str | None = None
+    """The name of the source the snapshot was fetched from (``"open"``), if any."""
 
 
 def locate_data(path: str | Path | None = None, *, settings: Settings) -> DataLocation:
@@ -34,7 +38,8 @@ def locate_data(path: str | Path | None = None, *, settings: Settings) -> DataLo
     """
     direct = path if path is not None else settings.data_path
     if direct is not None:
-        return DataLocation(f"direct:{direct}", direct=Path(direct).expanduser())
+        direct = Path(direct).expanduser()
+        return DataLocation(f"direct:{Path(os.path.abspath(direct)).name or direct}", direct=direct)
     from cablemap.snapshot import SnapshotStore
 
     store = SnapshotStore(settings.cache_dir)
@@ -54,4 +59,10 @@ def locate_data(path: str | Path | None = None, *, settings: Settings) -> DataLo
             file=sys.stderr,
         )
         current = fetch_snapshot(settings=settings).snapshot
-    return DataLocation(current.id, snapshot_dir=current.files_dir)
+    source = current.manifest.get("source")
+    name = source.get("name") if isinstance(source, dict) else None
+    return DataLocation(
+        current.id,
+        snapshot_dir=current.files_dir,
+        source_name=name if isinstance(name, str) else None,
+    )

@@ -10,6 +10,7 @@ geometry, a duplicate id, a landing at an unknown landing point.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -122,13 +123,15 @@ def read_root(get: FileGetter) -> RawData:
         Cables, stations (countries resolved) and drawn lines, plus the warnings.
     """
     warnings: list[DataWarning] = []
+    get, digests = _hashing(get)
     cable_geo = parse_json(get(CABLE_GEO), CABLE_GEO)
     layout = detect_layout(cable_geo)
     cable_ids = cable_ids_from_geo(cable_geo, layout)
     _cross_check_index(get, cable_ids, warnings)
     landing_geo = parse_json(get(LANDING_POINT_GEO), LANDING_POINT_GEO)
     stations = _read_stations(landing_geo, layout, warnings)
-    data_year = _data_year(get)
+    created = _created(get)
+    data_year = int(created[:4]) if created else dt.datetime.now(dt.UTC).year
     details: dict[str, CableDetail] = {}
     for cable_id in cable_ids:
         file = cable_detail_path(cable_id)
@@ -156,7 +159,29 @@ def read_root(get: FileGetter) -> RawData:
             "cable_features": len(cable_geo["features"]),
             "landing_point_features": len(landing_geo["features"]),
         },
+        created=created,
+        content_sha256=_combined(digests),
     )
+
+
+def _hashing(get: FileGetter) -> tuple[FileGetter, dict[str, str]]:
+    """Wrap a getter so that it records the SHA-256 of every file it returns."""
+    digests: dict[str, str] = {}
+
+    def hashing_get(relpath: str) -> bytes | None:
+        content = get(relpath)
+        if content is not None:
+            digests[relpath] = hashlib.sha256(content).hexdigest()
+        return content
+
+    return hashing_get, digests
+
+
+def _combined(digests: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for relpath in sorted(digests):
+        digest.update(f"{relpath}\0{digests[relpath]}\n".encode())
+    return digest.hexdigest()
 
 
 def _cross_check_index(get: FileGetter, cable_ids: list[str], warnings: list[DataWarning]) -> None:
@@ -384,13 +409,13 @@ def _place(
         station.subdivision = placement.subdivision
 
 
-def _data_year(get: FileGetter) -> int:
-    """The year the data was made (v2 ``config.json``), else the current year."""
+def _created(get: FileGetter) -> str | None:
+    """The date the data was made (v2 ``config.json``, ``YYYY-MM-DD``), else ``None``."""
     content = get("config.json")
     if content:
         try:
             created = json.loads(content).get("creation_time", "")
-            return dt.datetime.fromisoformat(created).year
+            return dt.datetime.fromisoformat(created).date().isoformat()
         except (ValueError, AttributeError, TypeError):
             pass
-    return dt.datetime.now(dt.UTC).year
+    return None

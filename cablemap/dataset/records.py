@@ -58,6 +58,8 @@ class CableRecord:
     url: str | None
     notes: str | None
     landing_ids: list[str]
+    rfs_month: int | None = None
+    """The month inside ``rfs`` ("2022 September": 9; a quarter: its first month)."""
 
 
 @dataclass
@@ -88,6 +90,10 @@ class RawData:
     lines: dict[str, list[Coordinates]]
     warnings: list[DataWarning] = field(default_factory=list)
     counts_read: dict[str, int] = field(default_factory=dict)
+    created: str | None = None
+    """The date the data says it was made (v2 ``config.json``), ``YYYY-MM-DD``."""
+    content_sha256: str = ""
+    """SHA-256 over the files read (name and hash of each): recognises a known copy."""
 
 
 _LEGAL_FORM = (
@@ -162,6 +168,27 @@ def parse_year(value: object) -> int | None:
         return None
     match = _YEAR.search(value)
     return int(match.group(1)) if match else None
+
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_MONTH = re.compile(r"\b(?:([A-Za-z]{3})[a-z]*|Q([1-4]))\b")
+
+
+def parse_month(value: object) -> int | None:
+    """Find the month in a free-text date: ``"2023 March"`` gives 3, ``"2021 Q4"`` 10."""
+    if not isinstance(value, str):
+        return None
+    for match in _MONTH.finditer(value):
+        if match.group(2):
+            return 3 * int(match.group(2)) - 2
+        if (month := _MONTHS.get(match.group(1).lower())) is not None:
+            return month
+    return None
 
 
 def parse_bool(value: object) -> bool:

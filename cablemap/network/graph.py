@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from cablemap.dataset.land import Land
     from cablemap.dataset.load import Dataset
+    from cablemap.dataset.provenance import Provenance
     from cablemap.dataset.records import DataWarning
     from cablemap.network.flow import FlowNetwork
     from cablemap.network.tables import Topology
@@ -125,6 +126,8 @@ class Network:
     """
 
     snapshot_id: str
+    provenance: Provenance
+    """Source, date, snapshot and attribution of the data (:mod:`cablemap.dataset.provenance`)."""
     graph: rx.PyDiGraph
     node_ids: list[str]
     node_index: dict[str, int]
@@ -363,6 +366,7 @@ def build_network(dataset: Dataset, *, topology: Topology | None = None) -> Netw
     builder.add_terminals(places)
     return Network(
         snapshot_id=dataset.snapshot_id,
+        provenance=dataset.provenance,
         graph=builder.graph,
         node_ids=builder.node_ids,
         node_index=builder.node_index,

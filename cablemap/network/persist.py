@@ -177,21 +177,11 @@ def _remove_stale(target: Path) -> None:
 
 
 def _load_parts(location: DataLocation, settings: Settings) -> tuple[Dataset, Topology]:
-    from cablemap.dataset.load import load_dataset
+    from cablemap.dataset.load import load_located
     from cablemap.network.topology import build_topology
 
-    if location.snapshot_dir is not None:
-        dataset = load_dataset(location.snapshot_dir, settings=settings)
-        dataset = _relabel(dataset, location.label)
-    else:
-        dataset = load_dataset(location.direct, settings=settings)
+    dataset = load_located(location, settings=settings)
     return dataset, build_topology(dataset)
-
-
-def _relabel(dataset: Dataset, label: str) -> Dataset:
-    from dataclasses import replace
-
-    return replace(dataset, snapshot_id=label)
 
 
 def _digest(payload: bytes) -> bytes:

@@ -9,7 +9,8 @@ caller then rebuilds the network from the data.
 
 Layout (version :data:`FORMAT_VERSION`)::
 
-    {"format": "cablemap-network", "version": 2, "snapshot_id": ..., "nodes": [...],
+    {"format": "cablemap-network", "version": 2, "snapshot_id": ..., "provenance": {...},
+     "nodes": [...],
      "edges": {"tail": [...], "head": [...], "kind": [...], "cable": [...],
                "segment": [...], "km": [...]},
      "cables": [[id, name, rfs, planned, status, since, owners, suppliers], ...], ...}
@@ -46,6 +47,7 @@ def network_to_bytes(network: Network) -> bytes:
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "snapshot_id": network.snapshot_id,
+        "provenance": network.provenance.as_dict(),
         "nodes": network.node_ids,
         "edges": {
             "tail": tails,
@@ -143,6 +145,7 @@ def _document_network(orjson: Any, payload: bytes) -> Network:
 def _network(d: dict[str, Any]) -> Network:
     import rustworkx as rx
 
+    from cablemap.dataset.provenance import provenance_from_dict
     from cablemap.network.graph import CableInfo, Edges, Network, StationInfo
     from cablemap.network.places import PlaceIndex
 
@@ -176,6 +179,7 @@ def _network(d: dict[str, Any]) -> Network:
     cable_ids = _strings(d["cable_ids"])
     network = Network(
         snapshot_id=_str(d["snapshot_id"]),
+        provenance=provenance_from_dict(d["provenance"]),
         graph=graph,
         node_ids=nodes,
         node_index={node: i for i, node in enumerate(nodes)},

@@ -70,7 +70,9 @@ def describe_cable(
         ],
         "policy": flags.policy.id if flags else None,
         "policy_date": flags.policy.as_of.isoformat() if flags else None,
+        "policy_name": flags.policy.name if flags else None,
         "flags": [f.as_dict() for f in (flags.cables.get(cable_id, ()) if flags else ())],
+        "data": dataset.provenance.as_dict(),
     }
 
 

@@ -225,6 +225,11 @@ class Policy:
         """``"as of 2025-12-01"``: how outputs say which date a policy was evaluated on."""
         return f"as of {self.as_of.isoformat()}"
 
+    @property
+    def label(self) -> str:
+        """The policy's name and date, as data lines and captions name it."""
+        return f"{self.name}, {self.date_label}"
+
     def rules_in_force(self) -> tuple[Rule, ...]:
         """The rules that fire on the policy date."""
         return tuple(rule for rule in self.rules if rule.in_force(self.as_of))

@@ -6,8 +6,8 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from cablemap.render.tables import ATTRIBUTION, csv_comment
-from cablemap.sanitize import csv_cell, terminal_text
+from cablemap.dataset.provenance import ATTRIBUTION
+from cablemap.sanitize import csv_cell, csv_comment, terminal_text
 
 if TYPE_CHECKING:
     from cablemap.analysis.country import CountryCable, CountryReport

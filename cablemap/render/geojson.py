@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
+from cablemap.dataset.provenance import ATTRIBUTION
 from cablemap.network.geometry import split_at_antimeridian
 
 if TYPE_CHECKING:
     from cablemap.analysis.query import RouteReport
     from cablemap.network.graph import Network
-
-ATTRIBUTION = "Cable data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0)"
 
 
 def route_geojson(report: RouteReport, network: Network) -> dict[str, Any]:

@@ -27,7 +27,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import StrMethodFormatter
 
+from cablemap.dataset.provenance import provenance_from_dict
 from cablemap.errors import UserError
+from cablemap.render.static.save import describe_figure
 from cablemap.render.style import ATTRIBUTION
 
 if TYPE_CHECKING:
@@ -292,7 +294,12 @@ def _captions(fig: Figure, frame: pd.DataFrame, value: str, count: int, order: s
     title = f"Country matrix: {VALUES[value]}"
     fig.text(0.02, 0.985, title, fontsize=10, weight="bold", color=_TEXT, va="top")
     subtitle = textwrap.fill("; ".join(parts), width=int(width_pt / (6.5 * 0.55)))
-    if attrs.get("snapshot"):
+    if attrs.get("data"):
+        data = provenance_from_dict(attrs["data"])
+        subtitle += f"\ndata: {data.short()}"
+        name, date = attrs.get("policy_name"), attrs.get("policy_date")
+        describe_figure(fig, data.line(name and f"{name}, as of {date}"))
+    elif attrs.get("snapshot"):
         subtitle += f"\ndata: {attrs['snapshot']}"
     fig.text(0.02, 0.96, subtitle, fontsize=6.5, color=_MUTED, va="top", linespacing=1.4)
     fig.text(0.02, 0.012, note, fontsize=5, color=_MUTED, va="bottom")

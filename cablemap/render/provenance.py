@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cablemap import __version__
+from cablemap.dataset.provenance import ATTRIBUTION
 
 if TYPE_CHECKING:
     from cablemap.config import Settings
+    from cablemap.dataset.provenance import Provenance
     from cablemap.policy.rules import Policy
-
-ATTRIBUTION = "Cable data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0)"
 SOURCE_NAMES = {
     "open": "Open Undersea Cable Map (TeleGeography Submarine Cable Map data, late 2022)",
     "telegeography": "TeleGeography Submarine Cable Map (live v3 API)",
@@ -30,6 +30,7 @@ def data_provenance(
     layout: str | None = None,
     policy: Policy | None = None,
     settings: Settings | None = None,
+    provenance: Provenance | None = None,
 ) -> dict[str, str | None]:
     """Source name, data date, snapshot id, policy and attribution of an output.
 
@@ -43,14 +44,18 @@ def data_provenance(
         The policy the output applies, if any.
     settings
         Where the snapshot cache is (default: from the environment).
+    provenance
+        The data's provenance as every other output names it
+        (:mod:`cablemap.dataset.provenance`): gives ``source`` and ``data_as_of`` (the
+        date the data describes, which ``data_date``, the fetch date, is not).
 
     Returns
     -------
     dict
         ``source``, ``source_url`` (remote sources only), ``data_date`` (when the snapshot
         was fetched; ``None`` for data loaded directly), ``snapshot`` (``None`` for data
-        loaded directly), ``layout``, ``policy``, ``policy_name``, ``policy_date``,
-        ``attribution`` and ``generator``. No value holds a local path.
+        loaded directly), ``data_as_of``, ``layout``, ``policy``, ``policy_name``,
+        ``policy_date``, ``attribution`` and ``generator``. No value holds a local path.
     """
     source: dict[str, str | None] = {
         "source": "a local copy given with --data (not a stored snapshot)",
@@ -60,8 +65,11 @@ def data_provenance(
     }
     if not snapshot_id.startswith("direct:"):
         source = {**_stored_source(snapshot_id, settings), "snapshot": snapshot_id}
+    if provenance is not None:
+        source["source"] = provenance.source
     return {
         **source,
+        "data_as_of": provenance.as_of if provenance is not None else None,
         "layout": layout,
         "policy": policy.id if policy is not None else None,
         "policy_name": policy.name if policy is not None else None,

@@ -6,7 +6,8 @@ so a map and an image of the same route read the same way.
 
 from __future__ import annotations
 
-ATTRIBUTION = "Cable data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0)"
+from cablemap.dataset.provenance import ATTRIBUTION as ATTRIBUTION
+
 BASEMAP_ATTRIBUTION = "Basemap: Natural Earth (public domain)"
 
 FLAGGED = "#d7301f"

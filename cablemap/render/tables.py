@@ -8,23 +8,24 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cablemap.analysis.stations import NO_POLICY
-from cablemap.sanitize import csv_cell, terminal_text
+from cablemap.dataset.provenance import ATTRIBUTION, provenance_from_dict
+from cablemap.sanitize import csv_cell, csv_comment, terminal_text
 
 if TYPE_CHECKING:
     from cablemap.analysis.stations import StationRanking
     from cablemap.policy.rules import Policy
 
-ATTRIBUTION = "Cable data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0)"
-
 
 def stations_output(ranking: StationRanking, fmt: str) -> str:
     """Stations ranked by exposure, as table, csv, json or geojson.
 
-    Every format states the terms: the policy, the year, whether planned cables count,
-    what exposure means and the order; without a policy, no exposure is shown.
+    Every format states the terms: the policy and its date, the year, whether planned
+    cables count, what exposure means and the order; without a policy, no exposure is
+    shown. Every format names the data (:mod:`cablemap.dataset.provenance`): a ``data``
+    object in JSON and GeoJSON, a first ``#`` comment line in CSV, a last line in the table.
     """
     if fmt == "json":
-        return json.dumps({**ranking.as_dict(), "attribution": ATTRIBUTION}, indent=2)
+        return json.dumps({**_stations_terms_dict(ranking), **ranking.as_dict()}, indent=2)
     if fmt == "geojson":
         return _stations_geojson(ranking)
     if fmt == "csv":
@@ -46,14 +47,33 @@ def _stations_geojson(ranking: StationRanking) -> str:
         }
         for r in ranking.rows
     ]
-    terms = {k: v for k, v in ranking.as_dict().items() if k != "stations"}
+    terms = {
+        **_stations_terms_dict(ranking),
+        **{k: v for k, v in ranking.as_dict().items() if k != "stations"},
+    }
     return json.dumps(
         {
             "type": "FeatureCollection",
             "features": features,
-            "properties": {**terms, "attribution": ATTRIBUTION},
+            "properties": terms,
         }
     )
+
+
+def _stations_terms_dict(ranking: StationRanking) -> dict[str, Any]:
+    """The data's provenance and the policy's name, for JSON and GeoJSON."""
+    data = ranking.data
+    return {
+        "policy_name": ranking.policy.name if ranking.policy else None,
+        "attribution": data.attribution if data else ATTRIBUTION,
+        "data": data.as_dict() if data else None,
+    }
+
+
+def _data_line(ranking: StationRanking) -> str:
+    """``Data: ...`` naming the data and the policy (with its date), or the attribution."""
+    label = ranking.policy.label if ranking.policy else None
+    return ranking.data.line(label) if ranking.data else ATTRIBUTION
 
 
 def _stations_terms(ranking: StationRanking) -> list[str]:
@@ -75,7 +95,7 @@ def _stations_csv(ranking: StationRanking) -> str:
     with_policy = ranking.policy is not None
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for line in [*_stations_terms(ranking), ATTRIBUTION]:
+    for line in [_data_line(ranking), *_stations_terms(ranking)]:
         buffer.write(csv_comment(line))
     header = ["rank", "station", "name", "country", "cables"]
     if with_policy:
@@ -94,20 +114,6 @@ def _stations_csv(ranking: StationRanking) -> str:
     return terminal_text(buffer.getvalue().rstrip("\n"))
 
 
-def csv_comment(text: str) -> str:
-    """``text`` as a ``# `` line before a CSV header, no part of it read as a formula.
-
-    A spreadsheet splits the line at its commas; a part that would start with ``=``,
-    ``+``, ``-``, ``@``, tab or carriage return gets a quote in front, as
-    :func:`~cablemap.sanitize.csv_cell` does for cells.
-    """
-    parts = text.replace("\n", " ").split(",")
-    safe = [parts[0]] + [
-        part[: len(part) - len(part.lstrip(" "))] + csv_cell(part.lstrip(" ")) for part in parts[1:]
-    ]
-    return "# " + ",".join(safe) + "\n"
-
-
 def _stations_table(ranking: StationRanking) -> str:
     policy = ranking.policy
     where = f" in {ranking.scope.name}" if ranking.scope is not None else ""
@@ -116,7 +122,8 @@ def _stations_table(ranking: StationRanking) -> str:
         if policy
         else f"Landing stations{where}"
     )
-    lines = [f"{title} ({len(ranking.rows)} stations; data {ranking.snapshot_id})", ""]
+    data = ranking.data.snapshot if ranking.data else ranking.snapshot_id
+    lines = [f"{title} ({len(ranking.rows)} stations; data {data})", ""]
     for rank, r in enumerate(ranking.rows, start=1):
         if policy is None:
             count = f"{len(r.cables)} cable{'' if len(r.cables) == 1 else 's'}"
@@ -132,7 +139,7 @@ def _stations_table(ranking: StationRanking) -> str:
         for rule in policy.rules_in_force():
             for citation in rule.citations:
                 lines.append(f"  [{rule.id}] {citation.short()}")
-    lines += ["", ATTRIBUTION]
+    lines += ["", _data_line(ranking)]
     return terminal_text("\n".join(lines))
 
 
@@ -186,6 +193,8 @@ def cable_text(info: dict[str, Any]) -> str:
                 f"        source: {c['publisher']}, {c['title']} ({c['date']}) {c['url']}"
                 for c in flag["citations"]
             )
+    policy = info["policy_name"] and f"{info['policy_name']}, as of {info['policy_date']}"
+    lines += ["", provenance_from_dict(info["data"]).line(policy)]
     return terminal_text("\n".join(lines))
 
 

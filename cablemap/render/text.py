@@ -42,6 +42,7 @@ def route_table(report: RouteReport, network: Network) -> str:
             "",
             f"Not routed over (status overlay, --include-status KIND to allow): {listed}",
         ]
+    lines += ["", network.provenance.line(report.policy.label if report.policy else None)]
     return terminal_text("\n".join(lines))
 
 

@@ -105,7 +105,11 @@ def export_layers(
     notes = [note for frame in layers.values() for note in frame.attrs.get("notes", [])]
     metadata: dict[str, Any] = {
         **data_provenance(
-            network.snapshot_id, layout=network.dataset.layout, policy=rules, settings=settings
+            network.snapshot_id,
+            layout=network.dataset.layout,
+            policy=rules,
+            settings=settings,
+            provenance=network.provenance,
         ),
         "as_of": as_of,
         "include_planned": include_planned,

@@ -204,7 +204,7 @@ def _risk_legend(
         f"{risky} of {len(exposures)} stations exposed",
         "Exposure: flagged cables / cables in service at a station",
         "Click a cable or station for the reasons and sources",
-        f"Data snapshot {snapshot}",
+        f"Data: {snapshot}",
     ]
     if service is not None:
         notes.insert(0, service.describe())
@@ -287,7 +287,6 @@ def risk_map(
     shown = set(cable_ids) if cable_ids is not None else every_cable
     flagged = sum(1 for c in shown if flags is not None and flags.cables.get(c))
     cut = ", ".join(c.spec for c in cuts.cuts) if cuts is not None and cuts.cuts else None
-    legend = _risk_legend(
-        flags, where, exposures, flagged, len(shown), network.snapshot_id, cut, service
-    )
+    data = network.provenance.short()
+    legend = _risk_legend(flags, where, exposures, flagged, len(shown), data, cut, service)
     return _finish(m, legend, bounds)

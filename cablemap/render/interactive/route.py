@@ -208,7 +208,10 @@ def _route_legend(report: RouteReport, routes: Sequence[Route], policy: str | No
     notes = [f"Policy: {policy}" if policy else "No policy applied"]
     if report.clean is not None and not report.clean.get("clean_route_exists", True):
         notes.append("No route avoids every flagged hop: the best (flagged) route is shown")
-    notes.append(f"Data snapshot {report.snapshot_id}")
+    if report.provenance is not None:
+        notes.append(f"Data: {report.provenance.short()}")
+    else:
+        notes.append(f"Data snapshot {report.snapshot_id}")
     title = f"{report.origin.name} \u2192 {report.destination.name}"
     return _legend_html(title, notes, entries)
 

@@ -34,7 +34,7 @@ GRATICULE = "#e3e9ef"
 TEXT = "#222222"
 MUTED_TEXT = "#555555"
 
-AXES_BOX = (0.06, 0.075, 0.925, 0.80)
+AXES_BOX = (0.06, 0.09, 0.925, 0.785)
 """Map axes in figure fractions: left, bottom, width, height."""
 
 

@@ -94,7 +94,7 @@ def risk_figure(
     lons = np.array([s.lon for s in exposures])
     centre = central_longitude(lons) if place is not None else world_centre(geometries)
     flagged = segments["segment_id"].isin(flags.flagged_segments()).to_numpy()
-    label = f"{flags.policy.id} {flags.policy.date_label}"
+    label = f"{flags.policy.name} {flags.policy.date_label}"
     title = (
         f"{place.name}: cables and landing stations under {label}"
         if place is not None

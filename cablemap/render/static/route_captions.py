@@ -51,8 +51,8 @@ def route_subtitle(report: RouteReport, routes: Sequence[Route]) -> str:
             which = f"route{plural} {', '.join(flagged)} of {len(routes)} flagged"
         else:
             which = "no route flagged"
-        label = f"{report.policy.id} {report.policy.date_label}"
-        parts.append(f"policy {label}: {which} (red: flagged segments)")
+        label = f"{report.policy.name} {report.policy.date_label}"
+        parts.append(f"under {label}, {which} (red: flagged segments)")
         if not report.routes:
             parts.append("no clean route exists; the best route is shown")
     return "; ".join(parts)

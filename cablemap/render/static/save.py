@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,17 @@ if TYPE_CHECKING:
 
 IMAGE_FORMATS = {".png": "png", ".svg": "svg"}
 """File suffixes :func:`save_figure` writes, and their matplotlib formats."""
+
+_DESCRIPTIONS: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
+
+
+def describe_figure(fig: Figure, text: str) -> None:
+    """Keep ``text`` (the data's provenance) for the image's metadata (``Description``).
+
+    The caption under the map may be set smaller or cut short to fit; the metadata keeps
+    the whole text, so the file itself still says where its data came from.
+    """
+    _DESCRIPTIONS[fig] = " ".join(text.split())
 
 
 def save_figure(fig: Figure, path: str | Path, *, compact: bool = False) -> Path:
@@ -164,16 +176,19 @@ def _metadata(fig: Figure, image_format: str) -> dict[str, str | None]:
 
     rights = f"{ATTRIBUTION}. {BASEMAP_ATTRIBUTION}."
     title = str(fig.get_label())
+    description = _DESCRIPTIONS.get(fig)
     if image_format == "png":
         return {
             "Title": title,
             "Software": f"cablemap {__version__}",
             "Copyright": rights,
+            "Description": description,
         }
     return {
         "Title": title,
         "Creator": f"cablemap {__version__}",
         "Rights": rights,
+        "Description": description,
         "Date": None,
     }
 

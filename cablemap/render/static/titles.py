@@ -17,14 +17,18 @@ if TYPE_CHECKING:
 def decorate(fig: Figure, title: str, subtitle: str, note: str) -> None:
     """Title, subtitle, data note (bottom left) and attribution (bottom right).
 
-    Text too wide for the page is set smaller (down to 5 points), then cut short.
+    Text too wide for the page is set smaller (down to 5 points), then cut short; the
+    note is also kept whole in the image's metadata (:func:`describe_figure`).
     """
+    from cablemap.render.static.save import describe_figure
+
+    describe_figure(fig, note)
     left, width = AXES_BOX[0], AXES_BOX[2]
     page = fig.get_figwidth() * fig.dpi
     attribution = fig.text(
         left + width,
         0.012,
-        f"{ATTRIBUTION}. {BASEMAP_ATTRIBUTION}.",
+        f"{ATTRIBUTION}.\n{BASEMAP_ATTRIBUTION}.",
         fontsize=5,
         color=MUTED_TEXT,
         ha="right",
@@ -53,7 +57,10 @@ def _fit_width(artist: Any, renderer: RendererBase, room: float) -> None:
 
 
 def data_note(network: Network) -> str:
-    """The note under the map: cablemap version and snapshot id."""
+    """The note under the map: the data's source and date, snapshot, cablemap version."""
     from cablemap import __version__
 
-    return f"cablemap {__version__}; data {network.snapshot_id}"
+    data = network.provenance
+    return (
+        f"Data as of {data.as_of}: {data.source}\nsnapshot {data.snapshot}; cablemap {__version__}"
+    )
