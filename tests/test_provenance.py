@@ -114,6 +114,9 @@ def outputs(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
     cablemap("-", "matrix", "--countries", "US,JP", "-o", path("m2.csv"), "--image", path("h.svg"))
     cablemap("cable.txt", "cable", "faster", *POLICY)
     cablemap("cable.json", "cable", "faster", "--format", "json")
+    cablemap("country.txt", "country", "VN", *POLICY)
+    cablemap("country.json", "country", "VN", *POLICY, "--format", "json")
+    cablemap("country.csv", "country", "VN", "--format", "csv")
     written = {p.name: p.read_bytes() for p in out.iterdir()}
     assert {"report.png", "report-map.html", "no-policy.png", "no-policy-map.html"} <= set(written)
     printed.pop("-")
@@ -134,7 +137,7 @@ def _pdf_text(pdf: bytes) -> bytes:
 
 def test_no_deliverable_holds_the_data_path(outputs):
     root, files = outputs
-    assert len(files) == 25
+    assert len(files) == 28
     for name, content in files.items():
         for form in (str(root), str(root).replace("/", "\\/"), root.name + "/cable"):
             assert form.encode() not in content, f"{name} holds the data path ({form})"

@@ -159,12 +159,17 @@ def test_cli_bad_policy_date_is_one_line_exit_2(bad):
 
 
 def test_reports_cite_the_sources_of_the_stakes_once(real):
-    from cablemap.render.report import _flag_notes
+    from cablemap.policy.carriers import default_registry
+    from cablemap.render.report import _Notes
 
     flags = _flags(real, "fcc-covered-list", "2025-12-01")
-    citations: dict = {}
-    note = _flag_notes(flags.cables["jupiter"], citations)
-    urls = [citation.url for citation in citations.values()]
+    dataset, _ = real
+    owners = dataset.cables.set_index("id").loc["jupiter", "owners"]
+    notes = _Notes(default_registry(), {"jupiter": list(owners)})
+    note = notes.note("jupiter", "JUPITER", flags.cables["jupiter"])
+    urls = [citation.url for citation in notes.citations.values()]
+    why = " ".join(notes.why["JUPITER"].values())
+    assert "PCCW ← China Unicom 18.4% equity" in why
     assert (
         "https://hongkongfp.com/2025/10/17/hong-kong-telecom-carefully-reviewing-order-seeking-to-bar-firm-from-operating-in-us"
         in urls

@@ -184,6 +184,8 @@ def test_matrix_countries_are_repeatable_with_comma_lists(run, open_root, tmp_pa
         str(out),
     )
     assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    comment, _, table = out.read_text().partition("\n")  # the first line names the data
+    assert comment.startswith("# Data: ")
+    rows = list(csv.DictReader(io.StringIO(table)))
     pairs = {(r["from_iso2"], r["to_iso2"]) for r in rows}
     assert len(pairs) == 12 and {o for o, _ in pairs} == {"JP", "TW", "KR", "CD"}

@@ -25,6 +25,7 @@ from cablemap.analysis.stations import ServiceYear, service_year
 from cablemap.errors import UserError
 
 if TYPE_CHECKING:
+    from cablemap.dataset.provenance import Provenance
     from cablemap.network.graph import CableInfo, Network
     from cablemap.network.places import Place
     from cablemap.policy.flags import Flag
@@ -88,6 +89,8 @@ class CountryReport:
     country_names: dict[str, str]
     snapshot_id: str
     policy: Policy | None = None
+    data: Provenance | None = None
+    """Where the data came from and how old it is (named by every output)."""
 
     def counted(self, *, international: bool = True) -> list[CountryCable]:
         """The cables counted in the year (in service, or planned if asked for)."""
@@ -243,6 +246,7 @@ def describe_country(
         dict(network.places.country_names),
         network.snapshot_id,
         loaded,
+        network.provenance,
     )
 
 

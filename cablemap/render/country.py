@@ -16,8 +16,20 @@ STATUS_WORDS = {"in-service": "in service", "planned": "planned", "later": "not 
 
 
 def country_json(report: CountryReport) -> dict[str, object]:
-    """The JSON answer: ``report.as_dict()`` with the data attribution."""
-    return {**report.as_dict(), "attribution": ATTRIBUTION}
+    """The JSON answer: ``report.as_dict()`` with the data's provenance and attribution."""
+    data = report.data
+    return {
+        **report.as_dict(),
+        "policy_name": report.policy.name if report.policy else None,
+        "attribution": data.attribution if data else ATTRIBUTION,
+        "data": data.as_dict() if data else None,
+    }
+
+
+def _data_line(report: CountryReport) -> str:
+    """``Data: ...``: the data's source and date, the policy's name and date, attribution."""
+    label = report.policy.label if report.policy else None
+    return report.data.line(label) if report.data else ATTRIBUTION
 
 
 def country_text(report: CountryReport) -> str:
@@ -45,7 +57,7 @@ def country_text(report: CountryReport) -> str:
     for code, ids in reached.items():
         country = report.country_names.get(code, code)
         lines.append(f"  {country} ({code}): {', '.join(names[c].name for c in ids)}")
-    lines += ["", *_cut_lines(report, place.name), "", ATTRIBUTION]
+    lines += ["", *_cut_lines(report, place.name), "", _data_line(report)]
     return terminal_text("\n".join(lines))
 
 
@@ -160,15 +172,14 @@ def country_csv(report: CountryReport) -> str:
     cut = report.isolation
     buffer = io.StringIO()
     comments = [
+        _data_line(report),
         f"{_where(report)}; {report.service.describe()}",
-        f"policy: {f'{report.policy.id} {report.policy.date_label}' if report.policy else 'none'}"
-        f"; data {report.snapshot_id}",
+        f"policy: {f'{report.policy.id} {report.policy.date_label}' if report.policy else 'none'}",
         f"ways out by sea that share no cable: {cut.ways_out}; land neighbours: "
         f"{' '.join(cut.land_neighbours) or 'none'}",
-        ATTRIBUTION,
     ]
-    for line in comments:
-        buffer.write(csv_comment(line))
+    # One comment line, as every CSV output has (`pandas.read_csv(skiprows=1)` reads it).
+    buffer.write(csv_comment(" | ".join(comments)))
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
         [

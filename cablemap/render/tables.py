@@ -95,8 +95,9 @@ def _stations_csv(ranking: StationRanking) -> str:
     with_policy = ranking.policy is not None
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for line in [_data_line(ranking), *_stations_terms(ranking)]:
-        buffer.write(csv_comment(line))
+    # One comment line, as every CSV output has, so that `pandas.read_csv(skiprows=1)` reads
+    # any of them: the data, then the terms of the ranking, separated by " | ".
+    buffer.write(csv_comment(" | ".join([_data_line(ranking), *_stations_terms(ranking)])))
     header = ["rank", "station", "name", "country", "cables"]
     if with_policy:
         header += ["flagged_cables", "exposure", "excluded_jurisdiction", "reasons"]
