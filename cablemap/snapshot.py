@@ -28,8 +28,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
-import shutil
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +38,20 @@ from cablemap.errors import CacheError, UserError, clip
 
 if TYPE_CHECKING:
     from filelock import FileLock
+
+
+def _token_hex(nbytes: int) -> str:
+    """A random name part for staging files (``secrets`` is imported by writers only)."""
+    import secrets
+
+    return secrets.token_hex(nbytes)
+
+
+def _rmtree(path: Path, *, ignore_errors: bool = False) -> None:
+    """``shutil.rmtree``; shutil is imported by writers only (read commands skip it)."""
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=ignore_errors)
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -295,12 +307,12 @@ class SnapshotStore:
     def _delete(self, path: Path) -> None:
         """Move a snapshot out of ``snapshots/`` in one rename, then delete it."""
         self.staging_dir.mkdir(parents=True, exist_ok=True)
-        doomed = self.staging_dir / f"{os.getpid()}-{secrets.token_hex(6)}-removed"
+        doomed = self.staging_dir / f"{os.getpid()}-{_token_hex(6)}-removed"
         try:
             path.rename(doomed)
         except OSError as exc:
             raise CacheError(f"{path}: cannot remove the snapshot ({exc.strerror})") from exc
-        shutil.rmtree(doomed, ignore_errors=True)
+        _rmtree(doomed, ignore_errors=True)
 
     def find_content(self, content_sha256: str) -> SnapshotInfo | None:
         """Return a stored snapshot with exactly this content, if there is one."""
@@ -318,12 +330,12 @@ class SnapshotStore:
         """
         self._clean_abandoned_staging()
         self.staging_dir.mkdir(parents=True, exist_ok=True)
-        path = self.staging_dir / f"{os.getpid()}-{secrets.token_hex(6)}"
+        path = self.staging_dir / f"{os.getpid()}-{_token_hex(6)}"
         path.mkdir()
         try:
             yield path
         finally:
-            shutil.rmtree(path, ignore_errors=True)
+            _rmtree(path, ignore_errors=True)
 
     def commit(self, staging: Path, manifest: dict[str, Any]) -> SnapshotInfo:
         """Write the manifest, move the staged snapshot into place, make it current."""
@@ -390,7 +402,7 @@ class SnapshotStore:
         for path in self.staging_dir.iterdir():
             pid = path.name.split("-", 1)[0]
             if pid.isdigit() and not _process_alive(int(pid)):
-                shutil.rmtree(path, ignore_errors=True)
+                _rmtree(path, ignore_errors=True)
 
 
 def unsafe_relpath(relpath: object) -> bool:
@@ -450,6 +462,6 @@ def _make_read_only(root: Path) -> None:
 
 def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{_token_hex(4)}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
