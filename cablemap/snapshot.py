@@ -53,6 +53,7 @@ def _rmtree(path: Path, *, ignore_errors: bool = False) -> None:
 
     shutil.rmtree(path, ignore_errors=ignore_errors)
 
+
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 _SNAPSHOT_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8,64}")

@@ -46,6 +46,7 @@ from cablemap.dataset.countries import resolve_country
 from cablemap.errors import UserError
 from cablemap.policy.affiliation import Link, Selection, by_equity
 from cablemap.policy.carriers import Entity, Registry, default_registry
+from cablemap.policy.citation import Citation
 from cablemap.policy.dates import in_force, iso_date, parse_policy_date, today_utc
 from cablemap.policy.toml_errors import check_table, read_toml, where, where_after
 from cablemap.resources import geodata_dir
@@ -78,29 +79,6 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 
 class PolicyError(UserError):
     """A policy file that cannot be used (bad TOML, unknown key or entity)."""
-
-
-@dataclass(frozen=True)
-class Citation:
-    """The document a rule rests on."""
-
-    title: str
-    publisher: str
-    date: str
-    url: str
-    note: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        """The JSON form."""
-        out = {"title": self.title, "publisher": self.publisher, "date": self.date, "url": self.url}
-        if self.note:
-            out["note"] = self.note
-        return out
-
-    def short(self) -> str:
-        """One line: publisher, title, date, URL."""
-        who = f"{self.publisher}, " if self.publisher else ""
-        return f"{who}{self.title} ({self.date}) {self.url}"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from cablemap.policy.citation import Citation
 from cablemap.policy.dates import in_force, iso_date
 from cablemap.policy.toml_errors import check_table
 
@@ -36,21 +37,8 @@ _SOURCE_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 
 
 @dataclass(frozen=True)
-class StakeSource:
-    """A document that states a stake."""
-
-    title: str
-    publisher: str
-    date: str
-    url: str
-    note: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        """The JSON form."""
-        out = {"title": self.title, "publisher": self.publisher, "date": self.date, "url": self.url}
-        if self.note:
-            out["note"] = self.note
-        return out
+class StakeSource(Citation):
+    """A document that states a stake (a citation named shorter in a flag's chain)."""
 
     def short(self) -> str:
         """``title, date``: how a flag's chain names the source."""
