@@ -216,3 +216,14 @@ def test_a_territory_with_no_cable_in_service_is_cut_off_by_sea(network):
     assert "no cable counted in 2026 leaves Macau: cut off by sea" in text
     assert "over land it still reaches China (CN)" in text
     assert describe_country(network, "MO", as_of=2020).isolation.ways_out == 1
+
+
+def test_occupied_crimea_does_not_make_russia_ukraines_land_neighbour(network):
+    """Ukraine's one station in the data is Kerch (occupied Crimea, its cable kept out by the
+    status overlay): as on routes, its border link to Russia is no way out for Ukraine."""
+    report = describe_country(network, "Ukraine", as_of=2026)
+    assert [(c.id, c.status) for c in report.cables] == [
+        ("kerch-strait-cable", "occupied-territory")
+    ]
+    assert report.isolation.ways_out == 0
+    assert "RU" not in report.isolation.land_neighbours

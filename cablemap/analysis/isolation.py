@@ -92,7 +92,7 @@ def isolate(network: Network, place: Place, excluded: frozenset[str]) -> Isolati
         }
     )
     single = _single_points(flow, tails, heads, capacity, result.flow, source, sink, value)
-    return Isolation(value, tuple(cut), single, _land_neighbours(network, place))
+    return Isolation(value, tuple(cut), single, _land_neighbours(network, place, excluded))
 
 
 def _with_sink(
@@ -165,14 +165,23 @@ def _single_points(
     return tuple(found)
 
 
-def _land_neighbours(network: Network, place: Place) -> tuple[str, ...]:
-    """Countries joined to the place's stations by an assumed land-border link."""
+def _land_neighbours(network: Network, place: Place, excluded: frozenset[str]) -> tuple[str, ...]:
+    """Countries still reached over an assumed land-border link with every cable lost.
+
+    Every cable landing at the place is taken as lost. Only links a route could then
+    use (``Network.blocked_terrestrial``): with no cable left, the place's stations stay
+    waypoints unless they stand on occupied ground, and the neighbour's station must keep
+    a cable. So Vietnam reaches Cambodia (as in 2023), while Ukraine's one station in the
+    data, Kerch in occupied Crimea, does not make Russia its land neighbour.
+    """
     from cablemap.network.graph import BORDER
 
     inside = set(place.station_ids)
+    lost = {c for s in inside for c in network.station_cables.get(s, ())}
+    blocked = network.blocked_terrestrial(excluded | lost)
     found = {
         network.stations[b].iso2
-        for _, kind, a, b in network.terrestrial_edges
-        if kind == BORDER and a in inside and b not in inside
+        for edge, kind, a, b in network.terrestrial_edges
+        if kind == BORDER and edge not in blocked and a in inside and b not in inside
     }
     return tuple(sorted(found - {place.iso2}))
