@@ -912,8 +912,7 @@ STATION_FORMAT = click.Choice(["table", "csv", "json", "geojson"])
 @cli.command("stations")
 @country_option("Only this country's stations (name, ISO code, subdivision, city).")
 @click.option("--risky", is_flag=True, help="Only stations where the policy flags something.")
-@click.option("--policy", default=None, metavar="NAME|FILE", help="The policy to rank by.")
-@policy_date_option()
+@policy_option("The policy to rank by.")
 @service_options
 @click.option("--format", "fmt", type=STATION_FORMAT, default="table", show_default=True)
 @pass_context
@@ -951,8 +950,7 @@ def stations(
 
 @cli.command("cable")
 @click.argument("cable_id")
-@click.option("--policy", default=None, metavar="NAME|FILE", help="Show this policy's flags.")
-@policy_date_option()
+@policy_option("Show this policy's flags.")
 @click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
 @pass_context
 def cable(
@@ -1040,13 +1038,7 @@ LOOKUP_FORMAT = click.Choice(["table", "json", "csv"])
 
 
 @carriers.command("list")
-@click.option(
-    "--policy",
-    default=None,
-    metavar="NAME|FILE",
-    help="Also say which of this policy's owner and supplier rules select each entity.",
-)
-@policy_date_option()
+@policy_option("Also say which of this policy's owner and supplier rules select each entity.")
 @click.option("--format", "fmt", type=LOOKUP_FORMAT, default="table", show_default=True)
 @pass_context
 def carriers_list(ctx: Context, policy: str | None, policy_date: str | None, fmt: str) -> None:
@@ -1060,13 +1052,7 @@ def carriers_list(ctx: Context, policy: str | None, policy_date: str | None, fmt
 
 @carriers.command("show")
 @click.argument("entity")
-@click.option(
-    "--policy",
-    default=None,
-    metavar="NAME|FILE",
-    help="Judge by this policy only [default: every shipped policy].",
-)
-@policy_date_option()
+@policy_option("Judge by this policy only [default: every shipped policy].")
 @click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
 @pass_context
 def carriers_show(
@@ -1169,8 +1155,7 @@ def export(
 
 @cli.command("country")
 @click.argument("place", metavar="C")
-@click.option("--policy", default=None, metavar="NAME|FILE", help="Count the cables it flags.")
-@policy_date_option()
+@policy_option("Count the cables it flags.")
 @service_options
 @click.option(
     "--format",

@@ -19,7 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cablemap.analysis.resilience import _apart_from_mainland, flow_capacity
+from cablemap.analysis.resilience import (
+    _apart_from_mainland,
+    cables_that_disconnect,
+    capacity_graph,
+    cut_cables,
+    flow_capacity,
+    source_side,
+)
 from cablemap.network.flow import UNLIMITED
 
 if TYPE_CHECKING:
@@ -80,19 +87,12 @@ def isolate(network: Network, place: Place, excluded: frozenset[str]) -> Isolati
     capacity = flow_capacity(flow, excluded, borders=False)
     _apart_from_mainland(flow, capacity, place)
     tails, heads, capacity = _with_sink(flow, capacity, place, sink)
-    graph = _matrix(tails, heads, capacity, sink + 1)
+    graph = capacity_graph(tails, heads, capacity, sink + 1)
     result = maximum_flow(graph, source, sink)
     value = int(result.flow_value)
-    reachable = _reachable((graph - result.flow).tocsr(), source)
-    cut = sorted(
-        {
-            cable_id
-            for edge, cable_id in flow.span_edge_cable.items()
-            if capacity[edge] > 0 and reachable[tails[edge]] and not reachable[heads[edge]]
-        }
-    )
+    cut = cut_cables(flow, tails, heads, capacity, source_side(flow, graph, result.flow, source))
     single = _single_points(flow, tails, heads, capacity, result.flow, source, sink, value)
-    return Isolation(value, tuple(cut), single, _land_neighbours(network, place, excluded))
+    return Isolation(value, cut, single, _land_neighbours(network, place, excluded))
 
 
 def _with_sink(
@@ -112,25 +112,6 @@ def _with_sink(
         np.concatenate([heads, np.full(len(others), sink, dtype=heads.dtype)]),
         np.concatenate([capacity, np.full(len(others), UNLIMITED, dtype=capacity.dtype)]),
     )
-
-
-def _matrix(tails: np.ndarray, heads: np.ndarray, capacity: np.ndarray, size: int) -> csr_matrix:
-    from scipy.sparse import csr_matrix
-
-    keep = capacity > 0
-    return csr_matrix((capacity[keep], (tails[keep], heads[keep])), shape=(size, size))
-
-
-def _reachable(residual: csr_matrix, source: int) -> np.ndarray:
-    """Nodes reachable from ``source`` over edges with spare capacity."""
-    import numpy as np
-    from scipy.sparse.csgraph import breadth_first_order
-
-    residual.data[residual.data < 0] = 0
-    residual.eliminate_zeros()
-    seen = np.zeros(residual.shape[0], dtype=bool)
-    seen[breadth_first_order(residual, source, directed=True, return_predecessors=False)] = True
-    return seen
 
 
 def _single_points(
@@ -154,15 +135,8 @@ def _single_points(
     for edge, cable_id in flow.span_edge_cable.items():
         if flows[tails[edge], heads[edge]] > 0:
             carried[cable_id] = carried.get(cable_id, 0) + 1
-    found = []
-    for cable_id in sorted(c for c, n in carried.items() if n >= value):
-        trial = capacity.copy()
-        for edge, owner in flow.span_edge_cable.items():
-            if owner == cable_id:
-                trial[edge] = 0
-        if not _reachable(_matrix(tails, heads, trial, sink + 1), source)[sink]:
-            found.append(cable_id)
-    return tuple(found)
+    candidates = [c for c, n in carried.items() if n >= value]
+    return cables_that_disconnect(flow, tails, heads, capacity, candidates, source, sink, sink + 1)
 
 
 def _land_neighbours(network: Network, place: Place, excluded: frozenset[str]) -> tuple[str, ...]:

@@ -464,11 +464,12 @@ def matrix_bytes(frame: pd.DataFrame, path: str | Path) -> bytes:
 def _csv_comment(frame: pd.DataFrame) -> str:
     """The first line of a CSV matrix: the data's provenance and the policy's name."""
     from cablemap.dataset.provenance import provenance_from_dict
+    from cablemap.policy.rules import policy_label
 
     if "data" not in frame.attrs:
         return ""
     name, date = frame.attrs.get("policy_name"), frame.attrs.get("policy_date")
-    return provenance_from_dict(frame.attrs["data"]).csv_comment(name and f"{name}, as of {date}")
+    return provenance_from_dict(frame.attrs["data"]).csv_comment(policy_label(name, date))
 
 
 def read_matrix(path: str | Path) -> pd.DataFrame:

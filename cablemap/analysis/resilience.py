@@ -19,6 +19,8 @@ from cablemap.network.flow import FlowNetwork
 from cablemap.network.places import Place
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import numpy as np
     from scipy.sparse import csr_matrix
 
@@ -82,19 +84,69 @@ def source_side(flow: FlowNetwork, graph: csr_matrix, flows: csr_matrix, source:
     """The source side of a minimum cut: nodes reachable from ``source`` in the residual graph.
 
     ``flows`` is a maximum flow on ``graph`` (``maximum_flow(graph, source, t).flow``).
-    Returns a boolean array over the flow network's nodes.
+    Returns a boolean array over the graph's nodes.
     """
+    return reachable_from((graph - flows).tocsr(), source)
+
+
+def reachable_from(graph: csr_matrix, source: int) -> np.ndarray:
+    """Nodes reachable from ``source`` over edges of positive capacity (boolean array)."""
     import numpy as np
     from scipy.sparse.csgraph import breadth_first_order
 
-    residual = (graph - flows).tocsr()
-    residual.data[residual.data < 0] = 0
-    residual.eliminate_zeros()
-    reachable = np.zeros(flow.size, dtype=bool)
-    reachable[breadth_first_order(residual, source, directed=True, return_predecessors=False)] = (
-        True
-    )
-    return reachable
+    graph.data[graph.data < 0] = 0
+    graph.eliminate_zeros()
+    seen = np.zeros(graph.shape[0], dtype=bool)
+    seen[breadth_first_order(graph, source, directed=True, return_predecessors=False)] = True
+    return seen
+
+
+def capacity_graph(
+    tails: np.ndarray, heads: np.ndarray, capacity: np.ndarray, size: int
+) -> csr_matrix:
+    """The edges with positive capacity as a ``size`` x ``size`` sparse matrix."""
+    from scipy.sparse import csr_matrix
+
+    keep = capacity > 0
+    return csr_matrix((capacity[keep], (tails[keep], heads[keep])), shape=(size, size))
+
+
+def cut_cables(
+    flow: FlowNetwork,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    capacity: np.ndarray,
+    reachable: np.ndarray,
+) -> tuple[str, ...]:
+    """Cables whose usable span edges cross from the ``reachable`` side to the other."""
+    cut = {
+        cable_id
+        for edge, cable_id in flow.span_edge_cable.items()
+        if capacity[edge] > 0 and reachable[tails[edge]] and not reachable[heads[edge]]
+    }
+    return tuple(sorted(cut))
+
+
+def cables_that_disconnect(
+    flow: FlowNetwork,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    capacity: np.ndarray,
+    candidates: Iterable[str],
+    source: int,
+    target: int,
+    size: int,
+) -> tuple[str, ...]:
+    """Of ``candidates``, the cables whose loss alone leaves ``target`` unreachable."""
+    found = []
+    for cable_id in sorted(candidates):
+        trial = capacity.copy()
+        for edge, owner in flow.span_edge_cable.items():
+            if owner == cable_id:
+                trial[edge] = 0
+        if not reachable_from(capacity_graph(tails, heads, trial, size), source)[target]:
+            found.append(cable_id)
+    return tuple(found)
 
 
 def analyse_resilience(
@@ -139,7 +191,8 @@ def analyse_resilience(
     tails, heads, _ = flow.numpy()
     result = maximum_flow(graph, source, target)
     value = int(result.flow_value)
-    cut = _min_cut(flow, tails, heads, capacity, graph, result.flow, source)
+    reachable = source_side(flow, graph, result.flow, source)
+    cut = cut_cables(flow, tails, heads, capacity, reachable)
     critical = (
         _critical(flow, tails, heads, capacity, result.flow, source, target) if value == 1 else ()
     )
@@ -167,44 +220,12 @@ def _critical(
 
     Only cables on the one flow path can be critical; each is checked by removing it.
     """
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import breadth_first_order
-
     on_path = {
         cable_id
         for edge, cable_id in flow.span_edge_cable.items()
         if flows[tails[edge], heads[edge]] > 0
     }
-    critical = []
-    for cable_id in sorted(on_path):
-        trial = capacity.copy()
-        for edge, owner in flow.span_edge_cable.items():
-            if owner == cable_id:
-                trial[edge] = 0
-        keep = trial > 0
-        graph = csr_matrix((trial[keep], (tails[keep], heads[keep])), shape=(flow.size, flow.size))
-        if target not in set(breadth_first_order(graph, source, return_predecessors=False)):
-            critical.append(cable_id)
-    return tuple(critical)
-
-
-def _min_cut(
-    flow: FlowNetwork,
-    tails: np.ndarray,
-    heads: np.ndarray,
-    capacity: np.ndarray,
-    graph: csr_matrix,
-    flows: csr_matrix,
-    source: int,
-) -> tuple[str, ...]:
-    """Cables whose (usable) span edges cross from the source side of the residual graph."""
-    reachable = source_side(flow, graph, flows, source)
-    cut = {
-        cable_id
-        for edge, cable_id in flow.span_edge_cable.items()
-        if capacity[edge] > 0 and reachable[tails[edge]] and not reachable[heads[edge]]
-    }
-    return tuple(sorted(cut))
+    return cables_that_disconnect(flow, tails, heads, capacity, on_path, source, target, flow.size)
 
 
 def _apart_from_mainland(flow: FlowNetwork, capacity: np.ndarray, *places: Place) -> None:

@@ -182,6 +182,15 @@ def _one(
     return Selection(text, (link,))
 
 
+def policy_label(name: str | None, as_of: str | None) -> str | None:
+    """``"Name, as of YYYY-MM-DD"``, as :attr:`Policy.label`, from stored fields.
+
+    For outputs that keep the name and date apart (a matrix's attrs); ``None`` without a
+    policy.
+    """
+    return f"{name}, as of {as_of}" if name else None
+
+
 @dataclass(frozen=True)
 class Policy:
     """A named set of rules."""

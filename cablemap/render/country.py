@@ -6,7 +6,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from cablemap.dataset.provenance import ATTRIBUTION
+from cablemap.render.tables import data_fields, data_line
 from cablemap.sanitize import csv_cell, csv_comment, terminal_text
 
 if TYPE_CHECKING:
@@ -17,19 +17,11 @@ STATUS_WORDS = {"in-service": "in service", "planned": "planned", "later": "not 
 
 def country_json(report: CountryReport) -> dict[str, object]:
     """The JSON answer: ``report.as_dict()`` with the data's provenance and attribution."""
-    data = report.data
-    return {
-        **report.as_dict(),
-        "policy_name": report.policy.name if report.policy else None,
-        "attribution": data.attribution if data else ATTRIBUTION,
-        "data": data.as_dict() if data else None,
-    }
+    return {**report.as_dict(), **data_fields(report.data, report.policy)}
 
 
 def _data_line(report: CountryReport) -> str:
-    """``Data: ...``: the data's source and date, the policy's name and date, attribution."""
-    label = report.policy.label if report.policy else None
-    return report.data.line(label) if report.data else ATTRIBUTION
+    return data_line(report.data, report.policy)
 
 
 def country_text(report: CountryReport) -> str:

@@ -295,10 +295,12 @@ def _captions(fig: Figure, frame: pd.DataFrame, value: str, count: int, order: s
     fig.text(0.02, 0.985, title, fontsize=10, weight="bold", color=_TEXT, va="top")
     subtitle = textwrap.fill("; ".join(parts), width=int(width_pt / (6.5 * 0.55)))
     if attrs.get("data"):
+        from cablemap.policy.rules import policy_label
+
         data = provenance_from_dict(attrs["data"])
         subtitle += f"\ndata: {data.short()}"
         name, date = attrs.get("policy_name"), attrs.get("policy_date")
-        describe_figure(fig, data.line(name and f"{name}, as of {date}"))
+        describe_figure(fig, data.line(policy_label(name, date)))
     elif attrs.get("snapshot"):
         subtitle += f"\ndata: {attrs['snapshot']}"
     fig.text(0.02, 0.96, subtitle, fontsize=6.5, color=_MUTED, va="top", linespacing=1.4)

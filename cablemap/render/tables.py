@@ -13,6 +13,7 @@ from cablemap.sanitize import csv_cell, csv_comment, terminal_text
 
 if TYPE_CHECKING:
     from cablemap.analysis.stations import StationRanking
+    from cablemap.dataset.provenance import Provenance
     from cablemap.policy.rules import Policy
 
 
@@ -60,20 +61,26 @@ def _stations_geojson(ranking: StationRanking) -> str:
     )
 
 
-def _stations_terms_dict(ranking: StationRanking) -> dict[str, Any]:
-    """The data's provenance and the policy's name, for JSON and GeoJSON."""
-    data = ranking.data
+def data_fields(data: Provenance | None, policy: Policy | None) -> dict[str, Any]:
+    """The data's provenance and the policy's name, as JSON and GeoJSON outputs carry them."""
     return {
-        "policy_name": ranking.policy.name if ranking.policy else None,
+        "policy_name": policy.name if policy else None,
         "attribution": data.attribution if data else ATTRIBUTION,
         "data": data.as_dict() if data else None,
     }
 
 
-def _data_line(ranking: StationRanking) -> str:
+def data_line(data: Provenance | None, policy: Policy | None) -> str:
     """``Data: ...`` naming the data and the policy (with its date), or the attribution."""
-    label = ranking.policy.label if ranking.policy else None
-    return ranking.data.line(label) if ranking.data else ATTRIBUTION
+    return data.line(policy.label if policy else None) if data else ATTRIBUTION
+
+
+def _stations_terms_dict(ranking: StationRanking) -> dict[str, Any]:
+    return data_fields(ranking.data, ranking.policy)
+
+
+def _data_line(ranking: StationRanking) -> str:
+    return data_line(ranking.data, ranking.policy)
 
 
 def _stations_terms(ranking: StationRanking) -> list[str]:
@@ -194,8 +201,10 @@ def cable_text(info: dict[str, Any]) -> str:
                 f"        source: {c['publisher']}, {c['title']} ({c['date']}) {c['url']}"
                 for c in flag["citations"]
             )
-    policy = info["policy_name"] and f"{info['policy_name']}, as of {info['policy_date']}"
-    lines += ["", provenance_from_dict(info["data"]).line(policy)]
+    from cablemap.policy.rules import policy_label
+
+    used = policy_label(info["policy_name"], info["policy_date"])
+    lines += ["", provenance_from_dict(info["data"]).line(used)]
     return terminal_text("\n".join(lines))
 
 
