@@ -1214,8 +1214,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        echo(_usage_error_line(exc), err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        from cablemap.sanitize import one_line
+
+        echo(f"cablemap: error: {one_line(exc.format_message())}", err=True)
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
         echo("cablemap: interrupted; nothing was changed", err=True)
@@ -1239,6 +1244,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         sys.exit(1)
     sys.exit(0)
+
+
+def _usage_error_line(exc: click.UsageError) -> str:
+    """One line for a usage error: what was wrong and where the command's help is.
+
+    click's own display takes four lines (usage, a hint, a blank line, the error); the
+    project's rule is one line naming what was wrong and what to do.
+    """
+    from cablemap.sanitize import one_line
+
+    command = exc.ctx.command_path if exc.ctx is not None else "cablemap"
+    return f"cablemap: error: {one_line(exc.format_message())} (see '{command} --help')"
 
 
 def _exit_now_if_downloads_linger(code: int) -> None:

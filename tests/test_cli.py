@@ -633,3 +633,18 @@ def test_damaged_current_file_and_long_arguments(mini_root, isolated_cache):
     long_source = run("data", "fetch", "--source", "/" + "d" * 5000, cache=isolated_cache)
     _one_line_error(long_source, 2, "cannot use this path")
     assert len(long_source.stderr) < 400
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment", "help_hint"),
+    [
+        (["route", "US"], "Missing argument 'TO'", "cablemap route --help"),
+        (["route", "US", "JP", "--k", "abc"], "'--k'", "cablemap route --help"),
+        (["no-such-command"], "No such command", "cablemap --help"),
+        (["data", "use"], "Missing argument 'SNAPSHOT_ID'", "cablemap data use --help"),
+    ],
+)
+def test_usage_errors_are_one_line_with_the_help_to_read(args, fragment, help_hint):
+    """A usage mistake is one line naming what was wrong and which help to read (exit 2)."""
+    result = run(*args)
+    _one_line_error(result, 2, fragment, f"(see '{help_hint}')")
