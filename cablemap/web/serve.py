@@ -10,7 +10,8 @@ from __future__ import annotations
 import socket
 import threading
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from cablemap.errors import UserError
@@ -122,3 +123,40 @@ def _open_when_started(server: object, url: str) -> None:
             webbrowser.open(url)
             return
         time.sleep(0.05)
+
+
+@contextmanager
+def running(network: Network, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve the app in a background thread for the ``with`` block; yields its URL.
+
+    For tests, benchmarks and notebooks: the server listens on ``host`` (port 0: a free
+    port) and stops when the block ends.
+
+    Raises
+    ------
+    UserError
+        If the address cannot be used, or the server does not start within 10 s.
+    """
+    require_web()
+    import time
+
+    import uvicorn
+
+    from cablemap.web.app import create_app
+
+    sock = bind(host, port)
+    config = uvicorn.Config(create_app(network), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise UserError(f"the web app did not start on {url_of(sock)}")
+            time.sleep(0.02)
+        yield url_of(sock)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
