@@ -108,6 +108,7 @@ def serve(
         say(warning)
     url = url_of(sock)
     app = create_app(network, hosts=["*"] if host in ANY_HOST else [host])
+    app.state.engine.warm()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     say(f"cablemap web app at {url} (Ctrl-C to stop)")
     if open_browser:
@@ -145,7 +146,9 @@ def running(network: Network, *, host: str = "127.0.0.1", port: int = 0) -> Iter
     from cablemap.web.app import create_app
 
     sock = bind(host, port)
-    config = uvicorn.Config(create_app(network), log_level="warning", lifespan="off")
+    app = create_app(network)
+    app.state.engine.warm()
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
