@@ -76,6 +76,18 @@ def test_route_page_shows_what_trace_routes_answers(client: Any, mini: Network) 
     assert f'src="/route/map?from=China&amp;policy={POLICY}&amp;to=Taiwan"' in page
 
 
+def test_cuts_and_resilience_are_part_of_the_answer(client: Any, mini: Network) -> None:
+    query = "from=Japan&to=United+States&cut_in=red-sea&cut=beta-south&resilience=1"
+    page = client.get(f"/route?{query}").text
+    report = trace_routes(
+        mini, "Japan", "United States", k=3, cut_in=["red-sea"], cut=["beta-south"], resilience=True
+    )
+    assert report.resilience is not None
+    assert f"Resilience: {report.resilience.disjoint_routes} routes that share no cable" in page
+    assert "red-sea (region: 0 cables, 0 segments)" in page
+    assert "beta-south (cable: 1 cables, 0 segments)" in page
+
+
 def test_hostile_names_are_escaped_everywhere(client: Any) -> None:
     page = client.get(HOSTILE_ROUTE).text
     assert "Gamma &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;Strait&#39;" in page

@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 
 PAGE_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
 )
-"""The policy of the app's own pages: no script, only its own files."""
+"""The policy of the app's own pages: no script, only its own files. They may be framed
+by the app itself only (an error answering a map frame is one of its pages)."""
 
 COMMON_HEADERS = {
     "X-Content-Type-Options": "nosniff",
