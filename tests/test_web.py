@@ -139,7 +139,8 @@ def test_country_carrier_stations_and_world_pages_answer(client: Any) -> None:
         ("/carrier?entity=Nobody+At+All", 400, "Nobody At All"),
         ("/country?place=Atlantis", 404, "Atlantis"),
         ("/route/download/passwd?from=China&to=Taiwan", 400, "no download 'passwd' here"),
-        ("/static/../templates/base.html", 404, "no page at"),
+        ("/static/%2e%2e/templates/base.html", 404, "no page at"),
+        ("/static/..%2fweb%2fapp.py", 404, "no page at"),
         ("/no/such/page", 404, "no page at /no/such/page"),
     ],
 )
