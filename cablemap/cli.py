@@ -1272,3 +1272,38 @@ def _exit_now_if_downloads_linger(code: int) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+@cli.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but a local one lets other machines in (warned).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the start page in a browser.")
+@pass_context
+def serve(ctx: Context, host: str, port: int, open_browser: bool) -> None:
+    """Serve the local web app: route, country, carrier, station and risk map pages.
+
+    Needs the web extra (pip install 'cablemap[web]'). The network is loaded once,
+    before the server starts; every page reads it, none changes it.
+    """
+    from cablemap.web.serve import require_web
+    from cablemap.web.serve import serve as serve_app
+
+    require_web()  # before the network loads: a missing extra is one line at once
+    serve_app(
+        _load_network(ctx),
+        host=host,
+        port=port,
+        open_browser=open_browser,
+        say=lambda line: echo(line, err=True),
+    )

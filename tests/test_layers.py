@@ -28,6 +28,7 @@ LAYERS = {
     "cli": 6,
     "__init__": 6,
     "__main__": 6,
+    "web": 6,
 }
 """Each top-level module or package of ``cablemap`` and its layer (left to right in DESIGN.md)."""
 
