@@ -277,7 +277,7 @@ def _draw_value(fig: Figure, ax: Axes, frame: pd.DataFrame, codes: list[str], va
         legend = [(NO_ROUTE, "no route (or same country)")]
     _bar_style(bar, VALUES[value])
     _axis_labels(ax, codes)
-    _legend(ax, legend)
+    _legend(fig, ax, legend)
 
 
 def _draw_counts(fig: Figure, ax: Axes, grid: np.ndarray) -> Any:
@@ -317,6 +317,7 @@ def _draw_detour(fig: Figure, ax: Axes, frame: pd.DataFrame, codes: list[str]) -
     _axis_labels(ax, codes)
     _panel_title(ax, "Cost of avoiding flagged routes (flagged pairs)")
     _legend(
+        fig,
         ax,
         [
             (CLEAN_PAIR, "best route is clean"),
@@ -375,12 +376,14 @@ def _bar_style(bar: Any, label: str) -> None:
     bar.set_label(label, fontsize=6, color=_MUTED, labelpad=2)
 
 
-def _legend(ax: Axes, entries: list[tuple[str, str]]) -> None:
+def _legend(fig: Figure, ax: Axes, entries: list[tuple[str, str]]) -> None:
+    """Patches for the colours the bar does not show, under the bar (0.62 in below the panel)."""
     handles = [Patch(facecolor=c, edgecolor="#9a9a9a", linewidth=0.3, label=t) for c, t in entries]
+    panel_in = ax.get_position().height * fig.get_figheight()
     ax.legend(
         handles=handles,
         loc="upper left",
-        bbox_to_anchor=(0.0, -0.62 / (ax.get_position().height * ax.figure.get_figheight())),
+        bbox_to_anchor=(0.0, -0.62 / panel_in),
         ncols=len(handles),
         fontsize=5.5,
         frameon=False,
