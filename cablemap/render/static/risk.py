@@ -115,15 +115,13 @@ def risk_figure(
     lons = np.array([s.lon for s in exposures])
     centre = central_longitude(lons) if place is not None else world_centre(geometries)
     flagged = segments["segment_id"].isin(flags.flagged_segments()).to_numpy()
-    label = flags.policy.label
     title = (
-        f"{place.name}: cables and landing stations under {label}"
+        f"{place.name}: cables and landing stations under {flags.policy.label}"
         if place is not None
-        else f"Cables and landing stations flagged under {label}"
+        else f"Cables and landing stations flagged under {flags.policy.label}"
     )
-    subtitle = _risk_subtitle(segments, flagged, exposures, labelled=place is not None)
-    planned = " (and planned)" if include_planned else ""
-    subtitle = f"Cables in service in {service.year}{planned}: {subtitle}"
+    counts = _risk_subtitle(segments, flagged, exposures, labelled=place is not None)
+    subtitle = f"Cables in service in {service.year}{_AND_PLANNED[include_planned]}: {counts}"
     world = place is None
     planned = segments["cable_id"].isin(planned_cables(network, set(segments["cable_id"])))
     with plain_text():
@@ -139,15 +137,33 @@ def risk_figure(
         lines = _draw_flag_lines(ax, geometries, flagged, planned.to_numpy(), centre)
         _draw_exposure(ax, exposures, xs, ys, world=world)
         shown_out = _draw_out_of_service(ax, np.asarray(drawn.geometry.values[out]), centre)
-        risky = np.array([s.risky for s in exposures], dtype=bool)
-        points = np.asarray(ax.transData.transform(np.column_stack([xs, ys]).reshape(-1, 2)))
         handles = _risk_handles(world=world, planned=bool(planned.any()), out=shown_out)
-        avoid = np.concatenate([np.repeat(points[~risky], 10, axis=0), _sample(ax, lines)])
-        place_legend(ax, handles, agg_renderer(fig), keep=points[risky], avoid=avoid)
+        _place_risk_legend(fig, ax, handles, exposures, np.column_stack([xs, ys]), lines)
         if not world:
             _label_exposed(fig, ax, exposures, xs, ys)
         decorate(fig, title, subtitle, data_note(network))
     return fig
+
+
+_AND_PLANNED = {False: "", True: " (and planned)"}
+
+
+def _place_risk_legend(
+    fig: Figure,
+    ax: Axes,
+    handles: list[Line2D],
+    exposures: Sequence[Any],
+    xy: np.ndarray,
+    lines: Sequence[np.ndarray],
+) -> None:
+    """The legend where it covers no flagged station, and the fewest others and lines.
+
+    A station with no flagged cable weighs as much as ten points of line.
+    """
+    risky = np.array([s.risky for s in exposures], dtype=bool)
+    points = np.asarray(ax.transData.transform(xy.reshape(-1, 2)))
+    avoid = np.concatenate([np.repeat(points[~risky], 10, axis=0), _sample(ax, lines)])
+    place_legend(ax, handles, agg_renderer(fig), keep=points[risky], avoid=avoid)
 
 
 def _risk_segments(network: Network, within: frozenset[str] | None) -> Any:

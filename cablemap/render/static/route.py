@@ -95,14 +95,7 @@ def route_figure(report: RouteReport, network: Network) -> Figure:
         draw_graticule(ax)
         draw_basemap(ax, centre)
         used = {seg for r in routes for h in r.hops for seg in h.segment_ids}
-        filters = report.filters
-        out = out_of_service_cables(
-            network,
-            as_of=filters.as_of,
-            include_planned=filters.include_planned,
-            include_status=filters.include_status,
-        )
-        out_shown = _draw_context(ax, network, centre, used, out)
+        out_shown = _draw_context(ax, network, centre, used, _left_out(network, report))
         markers = _rank_markers(ax, routes, strokes, centre) if len(routes) > 1 else []
         context = len(network.topology.segments) > len(used)
         handles = route_handles(routes, strokes, context=context, out_of_service=out_shown)
@@ -170,6 +163,17 @@ def _draw_context(
         )
         drawn.append(bool(lines))
     return drawn[1]
+
+
+def _left_out(network: Network, report: RouteReport) -> frozenset[str]:
+    """The cables the report's question left out (planned, retired, non-commercial, ...)."""
+    filters = report.filters
+    return out_of_service_cables(
+        network,
+        as_of=filters.as_of,
+        include_planned=filters.include_planned,
+        include_status=filters.include_status,
+    )
 
 
 def _rank_markers(
