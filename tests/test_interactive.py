@@ -427,7 +427,7 @@ def test_notebook_pattern_raises_no_ipython_warning(
         data, _ = InteractiveShell.instance().display_formatter.format(mini_report)
     assert "<iframe srcdoc=" in shown.data
     assert data["text/html"].startswith('<div class="cablemap-notebook">')
-    assert data["text/plain"].startswith("<RouteReport Taiwan -> China")
+    assert data["text/plain"].startswith("<RouteReport Taiwan to China")
     assert len(data["text/plain"]) < 200
 
 

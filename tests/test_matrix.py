@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 
 from cablemap.analysis.matrix import (
     COLUMNS,
@@ -249,6 +250,48 @@ def test_heatmap_with_policy_and_resilience(full, tmp_path):
     counts = matrix_heatmap(full, "disjoint_routes", order="name")
     assert len([ax for ax in counts.axes if ax.get_label() != "<colorbar>"]) == 1
     save_figure(counts, tmp_path / "disjoint.svg")
+
+
+def country_labels(figure):
+    """The ISO-code texts of each heatmap panel (two letters), by panel."""
+    panels = [ax for ax in figure.axes if ax.get_label() != "<colorbar>"]
+    return [[t for t in ax.texts if len(t.get_text()) == 2] for ax in panels]
+
+
+def test_heatmap_labels_are_legible_at_a4(full):
+    from cablemap.render.heatmap import A4_WIDTH_IN, fitting_countries, matrix_heatmap
+
+    every = set(full.from_iso2)
+    for value, panels in (("km", 2), ("disjoint_routes", 1)):
+        figure = matrix_heatmap(full, value)
+        scale = A4_WIDTH_IN / figure.get_figwidth()  # printed A4 wide
+        renderer = figure.canvas.get_renderer()
+        for labels in country_labels(figure):
+            assert len(labels) == 2 * fitting_countries(panels) < 2 * len(every)
+            assert min(t.get_fontsize() for t in labels) * scale >= 6.0
+            rows = sorted(
+                (t.get_window_extent(renderer) for t in labels if t.get_rotation() == 0),
+                key=lambda box: box.y0,
+            )
+            assert all(a.y1 <= b.y0 + 0.5 for a, b in itertools.pairwise(rows))  # no overlap
+        every_text = [t for t in figure.findobj(Text) if t.get_text().strip()]
+        assert min(t.get_fontsize() for t in every_text) * scale >= 6.0
+        subtitle = " ".join(t.get_text() for t in figure.texts)
+        shown = fitting_countries(panels)
+        assert f"the {shown} of {len(every)} countries with the most cable-disjoint" in subtitle
+        assert "Clean Network 2020" in subtitle and POLICY not in subtitle
+    two = {t.get_text() for t in country_labels(matrix_heatmap(full))[0]}
+    assert {"US", "GB", "JP", "SG", "CN", "FR", "IN"} <= two  # hubs, not land neighbours
+
+
+def test_heatmap_without_resilience_shows_one_country_per_group(full):
+    from cablemap.render.heatmap import fitting_countries, shown_countries
+
+    codes = shown_countries(full.drop(columns=["disjoint_routes"]), 40)
+    assert len(codes) == 40 == len(set(codes))
+    assert {"US", "AU", "BR", "IN"} <= set(codes)  # one for each region
+    small = full[full.from_iso2.isin(COUNTRIES) & full.to_iso2.isin(COUNTRIES)]
+    assert shown_countries(small, fitting_countries(2)) == sorted(COUNTRIES)  # all fit
 
 
 def test_heatmap_of_a_matrix_read_back(network, tmp_path):

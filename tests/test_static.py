@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from matplotlib.colors import to_rgb
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.colors import to_rgb, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
@@ -20,10 +21,12 @@ from cablemap.errors import UnknownPlaceError, UserError
 from cablemap.policy.flags import policy_flags
 from cablemap.render.static import (
     PNG_DPI,
+    WORLD_LATITUDES,
     central_longitude,
     figure_bytes,
     into_window,
     load_basemap,
+    merge_nearby,
     risk_figure,
     route_figure,
     save_figure,
@@ -32,6 +35,8 @@ from cablemap.render.static import (
     world_centre,
     wrap_into,
 )
+from cablemap.render.static.frame import standard_parallel
+from cablemap.render.static.status import OUT_OF_SERVICE
 from cablemap.render.style import ALTERNATIVE_COLOURS, FLAGGED
 from cablemap.resources import geodata_dir
 
@@ -84,10 +89,13 @@ def test_route_png_is_sized_coloured_and_whole_across_the_pacific(network, us_ja
     assert 0.2 * PIXELS[0] < x_pixel < 0.8 * PIXELS[0]  # ...well inside the image
     texts = {t.get_text() for t in fig.findobj(Text)}
     best = us_japan.routes[0]
-    assert (
-        f"United States -> Japan: 3 routes, best {best.km:,.0f} km, {best.latency_ms:.1f} ms"
-        in texts
+    policy = us_japan.policy
+    assert f"United States to Japan under {policy.name}, as of {policy.as_of}" in texts
+    assert any(
+        t.startswith(f"3 routes, best {best.km:,.0f} km, {best.latency_ms:.1f} ms one way")
+        for t in texts
     )
+    assert not any("->" in t or "clean-network-2020" in t for t in texts)
     assert {"Makaha", "Shima"} <= texts
     path = save_figure(fig, tmp_path / "us-jp.png")
     with Image.open(path) as image:
@@ -113,11 +121,10 @@ def test_route_svg_is_well_formed(network, us_japan, tmp_path):
 def test_station_ends_are_named_and_every_text_fits_the_page(network):
     report = trace_routes(network, "makaha-hi-united-states", "shima-japan")
     fig = route_figure(report, network)
-    title = next(t.get_text() for t in fig.texts if " -> " in t.get_text())
+    texts = [t.get_text() for t in fig.texts]
     km = report.routes[0].km
-    assert title.startswith(
-        f"Makaha, HI, United States -> Shima, Japan: 1 route, best {km:,.0f} km"
-    )
+    assert "Makaha, HI, United States to Shima, Japan" in texts  # no policy, no "under"
+    assert any(t.startswith(f"1 route, best {km:,.0f} km") for t in texts)
     renderer = fig.canvas.get_renderer()
     for text in fig.texts:
         box = text.get_window_extent(renderer)
@@ -156,6 +163,85 @@ def test_route_without_policy_has_no_flagged_red(network, tmp_path):
         assert pixels_of(image, ALTERNATIVE_COLOURS[0]).sum() > 1000
 
 
+def test_pairs_are_said_in_words_in_the_table_and_the_repr(network, us_japan):
+    from cablemap.render.text import route_table
+
+    first = route_table(us_japan, network).splitlines()[0]
+    assert first.startswith("United States (US) to Japan (JP); cables in service now")
+    assert repr(us_japan).startswith("<RouteReport United States to Japan: 3 routes")
+    assert "->" not in first and "->" not in repr(us_japan)
+
+
+def route_end_points(ax, report, network):
+    """Display coordinates of every drawn route's two end stations."""
+    centre = sum(ax.get_xlim()) / 2
+    ends = {s for r in report.routes for s in (r.hops[0].from_station, r.hops[-1].to_station)}
+    lons = wrap_into(np.array([network.stations[s].lon for s in ends]), centre)
+    lats = np.array([network.stations[s].lat for s in ends])
+    return ends, ax.transData.transform(np.column_stack([lons, lats]))
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "end"),
+    [("Philippines", "United States", "davao-philippines"), ("United States", "Japan", None)],
+)
+def test_legend_covers_no_route_end_and_uses_short_names(network, origin, destination, end):
+    report = trace_routes(network, origin, destination, k=3, policy="clean-network-2020")
+    fig = route_figure(report, network)
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    ends, points = route_end_points(ax, report, network)
+    assert end is None or end in ends  # SEA-US lands at Davao, in the south-west
+    for x, y in points:
+        assert not box.contains(x, y)
+    frame = ax.get_window_extent(fig.canvas.get_renderer())
+    assert frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+    labels = [t.get_text() for t in legend.get_texts()]
+    long_names = {h.cable_name for r in report.routes for h in r.hops if h.kind == "cable"}
+    assert not any(name in label for name in long_names if len(name) > 20 for label in labels)
+    if origin == "Philippines":
+        assert any(label.startswith("2  AAG: ") for label in labels)
+        assert not any("Gatewa" in label for label in labels)
+    texts = {t.get_text() for t in fig.findobj(Text)}
+    assert {"Davao", "El Segundo"} <= texts if end else {"Makaha", "Shima"} <= texts
+
+
+def test_planned_cables_are_dashed_and_cables_out_of_service_dotted(network):
+    report = trace_routes(network, "Philippines", "United States", k=3, include_planned=True)
+    planned = [
+        h.cable_id
+        for r in report.routes
+        for h in r.hops
+        if h.kind == "cable"
+        if network.cables[h.cable_id].planned
+    ]
+    assert "bifrost" in planned  # planned in the data (RFS 2024)
+    fig = route_figure(report, network)
+    ax = fig.axes[0]
+    route_colours = [to_rgba(c) for c in (*ALTERNATIVE_COLOURS[:3], FLAGGED)]
+    route_lines = [
+        c
+        for c in ax.collections
+        if isinstance(c, LineCollection)
+        and any(np.allclose(c.get_colors()[0], colour) for colour in route_colours)
+    ]
+    dashed = [c for c in route_lines if c.get_linestyle()[0][1]]
+    solid = [c for c in route_lines if not c.get_linestyle()[0][1]]
+    assert dashed and solid  # the planned cable is drawn unlike the cables in service
+    assert sum(len(c.get_segments()) for c in dashed) < sum(len(c.get_segments()) for c in solid)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Planned cable (dashed)" in labels
+    assert "Planned or not in service (dotted)" in labels  # retired, planned ones in view
+    grey = [
+        c
+        for c in ax.collections
+        if isinstance(c, LineCollection)
+        and np.allclose(c.get_colors()[0][:3], to_rgb(OUT_OF_SERVICE))
+    ]
+    assert grey and len(grey[0].get_segments()) > 0 and grey[0].get_linestyle()[0][1]
+
+
 # --------------------------------------------------------------------------- risk images
 
 
@@ -185,6 +271,58 @@ def test_risk_country_frames_its_stations(network, tmp_path):
     assert save_figure(fig, tmp_path / "jp.svg").stat().st_size > 0
     with pytest.raises(UnknownPlaceError):
         risk_figure(network, flags, country="Atlantis")
+
+
+def test_world_frame_leaves_out_antarctica_and_fills_the_page(network):
+    from cablemap.policy.rules import load_policy
+
+    policy = load_policy("clean-network-2020")
+    fig = risk_figure(network, policy_flags(network, policy))
+    ax = fig.axes[0]
+    assert ax.get_ylim() == pytest.approx(WORLD_LATITUDES)
+    assert WORLD_LATITUDES[0] >= -60 and WORLD_LATITUDES[1] <= 80  # no Antarctica
+    lats = [s.lat for s in network.stations.values()]
+    assert WORLD_LATITUDES[0] < min(lats) and max(lats) < WORLD_LATITUDES[1]
+    assert 35 < standard_parallel(ax) < 45  # equirectangular, standard parallels near 40°
+    frame = ax.get_window_extent(fig.canvas.get_renderer())
+    assert frame.width > 0.9 * PIXELS[0] and frame.height > 0.75 * PIXELS[1]
+    texts = [t.get_text() for t in fig.texts]
+    assert f"Cables and landing stations flagged under {policy.name}, as of {policy.as_of}" in texts
+    assert not any("->" in t or policy.id in t for t in texts)
+
+
+def test_world_dots_stay_apart_in_east_asia(network):
+    from cablemap.policy.rules import load_policy
+
+    fig = risk_figure(network, policy_flags(network, load_policy("clean-network-2020")))
+    ax = fig.axes[0]
+    dots = next(
+        c for c in ax.collections if isinstance(c, PathCollection) and c.get_sizes().size > 100
+    )
+    red = np.all(np.isclose(dots.get_facecolors()[:, :3], to_rgb(FLAGGED), atol=0.01), axis=1)
+    centres = ax.transData.transform(dots.get_offsets())[red]
+    radius = np.sqrt(dots.get_sizes()[red]) / 2 * fig.dpi / 72  # pixels
+    gaps = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1))
+    touching = gaps < (radius[:, None] + radius[None, :]) * 0.99
+    np.fill_diagonal(touching, False)
+    assert not touching.any()  # no two flagged dots overlap
+    lon, lat = ax.transData.inverted().transform(centres).T
+    east_asia = (lon > 100) & (lon < 150) & (lat > 0) & (lat < 45)
+    assert east_asia.sum() >= 20  # still a dot per place (27 in the open snapshot), no blob
+
+
+def test_risk_with_planned_cables_draws_them_dashed(network):
+    from cablemap.policy.rules import load_policy
+
+    flags = policy_flags(network, load_policy("clean-network-2020"))
+    fig = risk_figure(network, flags, country="PH", include_planned=True)
+    ax = fig.axes[0]
+    lines = [c for c in ax.collections if isinstance(c, LineCollection) and len(c.get_segments())]
+    dashed = [c for c in lines if c.get_linestyle()[0][1] and c.get_colors()[0][2] > 0.5]
+    assert any(not c.get_linestyle()[0][1] for c in lines)  # cables in service: solid
+    assert dashed  # Bifrost and other planned cables into the Philippines
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Planned cable (dashed)" in labels
 
 
 # --------------------------------------------------------------------------- saving
@@ -325,7 +463,25 @@ def test_short_names():
     assert short_name("Makaha, HI, United States") == "Makaha"
     assert short_name("A very long station name without commas") == "A very long station n…"
     assert short_cable("Japan-U.S. Cable Network (JUS)") == "JUS"
-    assert short_cable("Middle East North Africa (MENA) Cable System") == "Middle East North A…"
+    assert short_cable("Middle East North Africa (MENA) Cable System") == "MENA"
+    assert short_cable("Asia-America Gateway (AAG) Cable System") == "AAG"  # not at the end
+    assert short_cable("HICS (Hawaii Inter-Island Cable System)") == "HICS"
+    assert short_cable("Alaska United East (AU-East)") == "AU-East"
+    # a bracket that tells two cables apart is no abbreviation
+    assert short_cable("Pan European Crossing (UK-Belgium)") == "Pan European…"
+    # a clean cut: generic words first, then at a word, keeping a final number
+    assert short_cable("Bharat Lanka Cable System") == "Bharat Lanka"
+    assert short_cable("Scotland-Northern Ireland 1") == "Scotland-Northern… 1"
+    assert short_cable("Scotland-Northern Ireland 4") == "Scotland-Northern… 4"
+
+
+def test_merge_nearby_keeps_the_first_by_priority_and_spaces_kept_points():
+    points = np.array([[0.0, 0.0], [3.0, 0.0], [20.0, 0.0], [24.0, 0.0], [100.0, 0.0]])
+    owner = merge_nearby(points, np.array([0.2, 0.9, 0.5, 0.5, 0.1]), spacing=5.0)
+    assert owner.tolist() == [1, 1, 2, 2, 4]  # the higher priority stands for its neighbour
+    kept = points[owner == np.arange(len(points))]
+    gaps = np.hypot(*(kept[:, None, :] - kept[None, :, :]).transpose(2, 0, 1))
+    assert gaps[~np.eye(len(kept), dtype=bool)].min() >= 5.0
 
 
 # --------------------------------------------------------------------------- basemap

@@ -91,7 +91,7 @@ class RouteReport:
 
     def __repr__(self) -> str:
         """One line: the question, the best route, counts (``as_dict()`` has everything)."""
-        ends = f"{self.origin.name} -> {self.destination.name}"
+        ends = f"{self.origin.name} to {self.destination.name}"
         best = self.routes[0] if self.routes else None
         found = (
             f"{len(self.routes)} routes, best {best.km:,.0f} km, {best.latency_ms:.1f} ms one way"

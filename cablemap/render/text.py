@@ -153,7 +153,7 @@ def _title(report: RouteReport) -> str:
         scope += f", including {', '.join(filters.include_status)} cables"
     origin, destination = report.origin, report.destination
     return (
-        f"{origin.station or origin.name} ({origin.key}) -> "
+        f"{origin.station or origin.name} ({origin.key}) to "
         f"{destination.station or destination.name} ({destination.key}); {scope}; "
         f"data {report.snapshot_id}"
     )

@@ -12,7 +12,9 @@ meridian opposite the centre) is put in the widest stretch of longitude the draw
 not use, so a trans-Pacific route is drawn in one piece instead of being cut at 180°.
 Every coordinate, basemap included, is moved into the window
 ``[centre - 180, centre + 180]``; polygons and lines that cross the seam are cut there.
-A world map puts its seam where it crosses the fewest cables.
+A world map puts its seam where it crosses the fewest cables, and shows 60°S to 80°N
+(no Antarctica) with one degree of latitude drawn about 1.3 times as long as one of
+longitude (equirectangular, standard parallels near 40°), so that it fills the page.
 
 Sizing
 ------
@@ -31,6 +33,8 @@ Modules
 - :mod:`~cablemap.render.static.projection`: central longitude, the window and its seam.
 - :mod:`~cablemap.render.static.shapes`: shapely geometries as matplotlib lines and paths.
 - :mod:`~cablemap.render.static.frame`: figure size, colours, map axes, extent, land.
+- :mod:`~cablemap.render.static.clusters`: nearby dots drawn as one on a world map.
+- :mod:`~cablemap.render.static.status`: how planned and out-of-service cables are drawn.
 - :mod:`~cablemap.render.static.titles`: title, subtitle, data note, attribution.
 - :mod:`~cablemap.render.static.labels`: plain-text names, shortened, placed clear of others.
 - :mod:`~cablemap.render.static.legend`: legend entries and placement.
@@ -45,6 +49,7 @@ Modules
 from __future__ import annotations
 
 from cablemap.render.static.basemap import BASEMAP_FILE, Basemap, load_basemap
+from cablemap.render.static.clusters import merge_nearby
 from cablemap.render.static.frame import (
     FIGURE_SIZE_IN,
     GRATICULE,
@@ -55,6 +60,7 @@ from cablemap.render.static.frame import (
     OCEAN,
     PNG_DPI,
     TEXT,
+    WORLD_LATITUDES,
 )
 from cablemap.render.static.labels import short_cable, short_name
 from cablemap.render.static.projection import (
@@ -80,6 +86,7 @@ __all__ = [
     "OCEAN",
     "PNG_DPI",
     "TEXT",
+    "WORLD_LATITUDES",
     "Basemap",
     "central_longitude",
     "figure_bytes",
@@ -87,6 +94,7 @@ __all__ = [
     "into_window",
     "line_arrays",
     "load_basemap",
+    "merge_nearby",
     "polygon_paths",
     "risk_figure",
     "route_figure",

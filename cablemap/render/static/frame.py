@@ -107,6 +107,7 @@ def fit_extent(
     ax.set_xlim(mid_x - width / 2, mid_x + width / 2)
     ax.set_ylim(mid_y - height / 2, mid_y + height / 2)
     ax.set_aspect("equal", adjustable="box")
+    ax.apply_aspect()  # the box as drawn, so display coordinates hold from here
 
 
 def draw_graticule(ax: Axes) -> None:
@@ -130,3 +131,29 @@ def _degrees(value: float, positive: str, negative: str, *, wrap: bool) -> str:
     if math.isclose(value, 0.0, abs_tol=1e-9):
         return number
     return number + (positive if value > 0 else negative)
+
+
+WORLD_LATITUDES = (-60.0, 80.0)
+"""South and north edges of a world map: every landing station and cable lies between
+(the open snapshot: 55°S to 78°N), Antarctica and the Arctic Ocean do not."""
+
+
+def fit_world(ax: Axes, centre: float) -> None:
+    """The whole width of the world between :data:`WORLD_LATITUDES`, filling the axes.
+
+    One degree of latitude is drawn ``1 / cos(φ₁)`` times as long as one of longitude:
+    an equirectangular projection whose standard parallels ``±φ₁`` (about 40°) make the
+    strip 360° wide and 140° high fill the axes box, so mid-latitudes (Europe, East
+    Asia, the US) are stretched east-west less than in plate carrée.
+    """
+    south, north = WORLD_LATITUDES
+    ax.set_xlim(centre - 180.0, centre + 180.0)
+    ax.set_ylim(south, north)
+    ax.set_aspect(360.0 / ((north - south) * _box_ratio(ax)), adjustable="box")
+    ax.apply_aspect()
+
+
+def standard_parallel(ax: Axes) -> float:
+    """The standard parallel (degrees) of the axes' equirectangular projection."""
+    aspect = ax.get_aspect()
+    return math.degrees(math.acos(1.0 / float(aspect if aspect != "equal" else 1.0)))

@@ -18,10 +18,16 @@ from cablemap.render.static.frame import (
     new_figure,
 )
 from cablemap.render.static.labels import Labeller, plain_text, short_name
-from cablemap.render.static.legend import BACKHAUL_DASHES, add_legend, quietest_corner
+from cablemap.render.static.legend import BACKHAUL_DASHES, place_legend
 from cablemap.render.static.projection import central_longitude, in_view, into_window, wrap_into
 from cablemap.render.static.route_captions import route_handles, route_subtitle, route_title
 from cablemap.render.static.shapes import line_arrays
+from cablemap.render.static.status import (
+    OUT_OF_SERVICE,
+    OUT_OF_SERVICE_DASHES,
+    PLANNED_DASHES,
+    out_of_service_cables,
+)
 from cablemap.render.static.strokes import (
     RouteStations,
     Stroke,
@@ -79,7 +85,7 @@ def route_figure(report: RouteReport, network: Network) -> Figure:
     lons = shapely.get_coordinates(sample)[:, 0]
     centre = central_longitude(lons)
     with plain_text():
-        title = route_title(report, network, routes)
+        title = route_title(report, network)
         fig, ax = new_figure(title)
         lines = _draw_strokes(ax, strokes, centre)
         xs, ys = _draw_route_stations(ax, network, stations, flagged_stations, centre)
@@ -89,11 +95,14 @@ def route_figure(report: RouteReport, network: Network) -> Figure:
         draw_graticule(ax)
         draw_basemap(ax, centre)
         used = {seg for r in routes for h in r.hops for seg in h.segment_ids}
-        _draw_context(ax, network, centre, used)
+        out_shown = _draw_context(ax, network, centre, used, _left_out(network, report))
         markers = _rank_markers(ax, routes, strokes, centre) if len(routes) > 1 else []
-        handles = route_handles(routes, strokes, context=len(network.topology.segments) > len(used))
-        add_legend(ax, handles, quietest_corner(ax, all_x, all_y))
-        labeller = Labeller(ax, agg_renderer(fig), _display_points(ax, lines))
+        context = len(network.topology.segments) > len(used)
+        handles = route_handles(routes, strokes, context=context, out_of_service=out_shown)
+        renderer, line_points = agg_renderer(fig), _display_points(ax, lines)
+        station_points = np.asarray(ax.transData.transform(np.column_stack([xs, ys])))
+        place_legend(ax, handles, renderer, keep=station_points, avoid=line_points)
+        labeller = Labeller(ax, renderer, line_points)
         for artist in (ax.get_legend(), *markers):
             labeller.block(artist)
         _label_route_stations(labeller, network, stations, xs, ys)
@@ -106,17 +115,18 @@ def _draw_strokes(ax: Axes, strokes: Sequence[Stroke], centre: float) -> list[np
     pieces, owners = into_window(np.array([s.geometry for s in strokes], dtype=object), centre)
     lines, line_owner = line_arrays(pieces)
     source = owners[line_owner] if len(line_owner) else line_owner
-    groups: dict[tuple[int, str, bool], list[np.ndarray]] = {}
+    groups: dict[tuple[int, str, bool, bool], list[np.ndarray]] = {}
     for xy, index in zip(lines, source, strict=True):
-        stroke = strokes[int(index)]
-        groups.setdefault((stroke.rank, stroke.colour, stroke.dashed), []).append(xy)
-    for (rank, colour, dashed), group in groups.items():
+        s = strokes[int(index)]
+        groups.setdefault((s.rank, s.colour, s.dashed, s.planned), []).append(xy)
+    for (rank, colour, dashed, planned), group in groups.items():
+        style = BACKHAUL_DASHES if dashed else PLANNED_DASHES if planned else "solid"
         ax.add_collection(
             LineCollection(
                 group,
                 colors=colour,
                 linewidths=1.0 if dashed else route_width(rank),
-                linestyles=BACKHAUL_DASHES if dashed else "solid",
+                linestyles=style,
                 capstyle="round",
                 joinstyle="round",
                 zorder=6 if dashed else 4 + rank * 0.1,
@@ -126,14 +136,43 @@ def _draw_strokes(ax: Axes, strokes: Sequence[Stroke], centre: float) -> list[np
     return lines
 
 
-def _draw_context(ax: Axes, network: Network, centre: float, skip: set[str]) -> None:
-    """Every other cable segment in view, faint, for context."""
+def _draw_context(
+    ax: Axes, network: Network, centre: float, skip: set[str], out: frozenset[str]
+) -> bool:
+    """Every other cable segment in view, faint, for context.
+
+    Cables the question leaves out (``out``: planned, retired, non-commercial, ...) are
+    dotted and lighter. Return whether any of them is in view.
+    """
     segments = network.topology.segments
-    others = segments.geometry.values[~segments["segment_id"].isin(skip).to_numpy()]
-    lines, _ = line_arrays(in_view(ax, np.asarray(others, dtype=object), centre)[0])
-    ax.add_collection(
-        LineCollection(lines, colors=OTHER_CABLE, linewidths=0.35, alpha=0.9, zorder=2),
-        autolim=False,
+    others = segments[~segments["segment_id"].isin(skip).to_numpy()]
+    away = others["cable_id"].isin(out).to_numpy()
+    styles = (
+        (~away, OTHER_CABLE, 0.35, "solid"),
+        (away, OUT_OF_SERVICE, 0.4, OUT_OF_SERVICE_DASHES),
+    )
+    drawn = []
+    for mask, colour, width, style in styles:
+        geometries = np.asarray(others.geometry.values[mask], dtype=object)
+        lines, _ = line_arrays(in_view(ax, geometries, centre)[0])
+        ax.add_collection(
+            LineCollection(
+                lines, colors=colour, linewidths=width, linestyles=style, alpha=0.9, zorder=2
+            ),
+            autolim=False,
+        )
+        drawn.append(bool(lines))
+    return drawn[1]
+
+
+def _left_out(network: Network, report: RouteReport) -> frozenset[str]:
+    """The cables the report's question left out (planned, retired, non-commercial, ...)."""
+    filters = report.filters
+    return out_of_service_cables(
+        network,
+        as_of=filters.as_of,
+        include_planned=filters.include_planned,
+        include_status=filters.include_status,
     )
 
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from cablemap.render.static.frame import TEXT
 from cablemap.render.static.labels import short_cable
 from cablemap.render.static.legend import LEGEND_LABEL, line_handle
+from cablemap.render.static.status import (
+    OUT_OF_SERVICE,
+    OUT_OF_SERVICE_DASHES,
+    OUT_OF_SERVICE_LABEL,
+    PLANNED_DASHES,
+    PLANNED_LABEL,
+)
 from cablemap.render.static.strokes import Stroke, key_colour, route_width
 from cablemap.render.style import BACKHAUL, FLAGGED, OTHER_CABLE
 
@@ -18,24 +26,28 @@ if TYPE_CHECKING:
     from cablemap.network.graph import Network
 
 
-def route_title(report: RouteReport, network: Network, routes: Sequence[Route]) -> str:
-    """The two ends, the number of routes, and the shortest one's length and latency."""
+def route_title(report: RouteReport, network: Network) -> str:
+    """The question in words: the two ends, and the policy's name and date if any.
+
+    ``"Philippines to United States under FCC Covered List, as of 2025-12-01"``; the
+    answer (routes, km, ms) is the subtitle's (:func:`route_subtitle`).
+    """
 
     def end(place: Any) -> str:
         return network.stations[place.station].name if place.station else place.name
 
-    count = f"{len(routes)} route{'s' if len(routes) != 1 else ''}"
-    best = min(routes, key=lambda r: r.km)
-    return (
-        f"{end(report.origin)} -> {end(report.destination)}: {count}, "
-        f"best {best.km:,.0f} km, {best.latency_ms:.1f} ms"
-    )
+    title = f"{end(report.origin)} to {end(report.destination)}"
+    return f"{title} under {report.policy.label}" if report.policy is not None else title
 
 
 def route_subtitle(report: RouteReport, routes: Sequence[Route]) -> str:
-    """The filters in force, the policy and which routes it flags."""
+    """The answer (routes, best km and ms), the filters, and which routes the policy flags."""
     filters = report.filters
-    parts = [f"cables in service in {filters.as_of}" if filters.as_of else "cables in service now"]
+    best = min(routes, key=lambda r: r.km)
+    count = f"{len(routes)} route{'s' if len(routes) != 1 else ''}"
+    parts = [f"{count}, best {best.km:,.0f} km, {best.latency_ms:.1f} ms one way"]
+    service = f"in service in {filters.as_of}" if filters.as_of else "in service now"
+    parts.append(f"cables {service}")
     if filters.include_planned:
         parts.append("planned included")
     if filters.avoid_cables:
@@ -51,17 +63,23 @@ def route_subtitle(report: RouteReport, routes: Sequence[Route]) -> str:
             which = f"route{plural} {', '.join(flagged)} of {len(routes)} flagged"
         else:
             which = "no route flagged"
-        label = f"{report.policy.name} {report.policy.date_label}"
-        parts.append(f"under {label}, {which} (red: flagged segments)")
+        parts.append(f"{which} (red: flagged segments)")
         if not report.routes:
             parts.append("no clean route exists; the best route is shown")
     return "; ".join(parts)
 
 
 def route_handles(
-    routes: Sequence[Route], strokes: Sequence[Stroke], *, context: bool
+    routes: Sequence[Route],
+    strokes: Sequence[Stroke],
+    *,
+    context: bool,
+    out_of_service: bool = False,
 ) -> list[Line2D]:
-    """Legend entries: each route (cables, km, ms), then flagged, backhaul, other cables."""
+    """Legend entries: each route (cables, km, ms), then flagged, planned, backhaul, others.
+
+    ``out_of_service``: cables out of service (dotted) are in view.
+    """
     handles = []
     for route in routes:
         names = list(
@@ -77,8 +95,14 @@ def route_handles(
     colours = {s.colour for s in strokes}
     if FLAGGED in colours:
         handles.append(line_handle(LEGEND_LABEL[FLAGGED], FLAGGED, 2.0))
+    if any(s.planned for s in strokes):
+        handles.append(line_handle(PLANNED_LABEL, TEXT, 1.2, style=PLANNED_DASHES))
     if BACKHAUL in colours:
         handles.append(line_handle(LEGEND_LABEL[BACKHAUL], BACKHAUL, 1.0, dashed=True))
     if context:
         handles.append(line_handle(LEGEND_LABEL[OTHER_CABLE], OTHER_CABLE, 1.0))
+    if out_of_service:
+        handles.append(
+            line_handle(OUT_OF_SERVICE_LABEL, OUT_OF_SERVICE, 1.0, style=OUT_OF_SERVICE_DASHES)
+        )
     return handles

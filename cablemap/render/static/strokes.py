@@ -28,6 +28,8 @@ class Stroke:
     geometry: shapely.Geometry
     colour: str
     dashed: bool
+    planned: bool = False
+    """A piece of a planned cable (a question with ``include_planned``): drawn dashed."""
 
 
 @dataclass
@@ -93,9 +95,12 @@ def route_strokes(route: Route, network: Network, flagged: frozenset[str]) -> li
     strokes = []
     for hop in route.hops:
         if hop.kind == "cable":
+            cable = network.cables.get(hop.cable_id or "")
+            planned = cable is not None and cable.planned
             for segment_id in hop.segment_ids:
                 colour = route_colour(route.rank, segment_id in flagged)
-                strokes.append(Stroke(route.rank, geometry_of[segment_id], colour, False))
+                geometry = geometry_of[segment_id]
+                strokes.append(Stroke(route.rank, geometry, colour, False, planned))
         else:
             path = [network.stations[s] for s in (hop.from_station, *hop.via, hop.to_station)]
             lons = np.unwrap(np.radians([s.lon for s in path])) * 180.0 / math.pi
