@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from cablemap.dataset.overlay.model import OverlayNote
     from cablemap.dataset.records import RawData
 
 ATTRIBUTION = "Cable data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0)"
@@ -59,16 +60,21 @@ class Provenance:
     snapshot: str
     """The snapshot id, or ``direct:<directory name>``."""
     attribution: str = ATTRIBUTION
+    overlays: tuple[OverlayNote, ...] = ()
+    """Overlays laid over the data (:mod:`cablemap.dataset.overlay`), with their sources."""
 
-    def as_dict(self) -> dict[str, str]:
-        """The JSON form (the ``data`` object of JSON outputs)."""
-        return {
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form (the ``data`` object of JSON outputs); ``overlays`` if any."""
+        data: dict[str, Any] = {
             "source": self.source,
             "as_of": self.as_of,
             "as_of_rule": self.as_of_rule,
             "snapshot": self.snapshot,
             "attribution": self.attribution,
         }
+        if self.overlays:
+            data["overlays"] = [note.as_dict() for note in self.overlays]
+        return data
 
     def short(self) -> str:
         """Source, date and snapshot (for captions that show the attribution apart)."""
@@ -77,7 +83,8 @@ class Provenance:
     def line(self, policy: str | None = None) -> str:
         """One line for a footer, caption or legend, with the policy's name if any."""
         used = f" Policy: {policy}." if policy else ""
-        return f"Data: {self.short()}.{used} {self.attribution}."
+        overlays = "".join(f" {note.line()}" for note in self.overlays)
+        return f"Data: {self.short()}.{overlays}{used} {self.attribution}."
 
     def csv_comment(self, policy: str | None = None) -> str:
         """:meth:`line` as the first line of a CSV file: ``#``, the text, a line break.
@@ -134,9 +141,16 @@ def data_as_of(raw: RawData) -> tuple[str, str]:
 def provenance_from_dict(data: Any) -> Provenance:
     """Read back :meth:`Provenance.as_dict` (raises ``ValueError`` on another shape)."""
     keys = ("source", "as_of", "as_of_rule", "snapshot", "attribution")
-    if not isinstance(data, dict) or set(data) != set(keys):
+    if not isinstance(data, dict) or set(data) - {"overlays"} != set(keys):
         raise ValueError("provenance is not an object with the expected keys")
     values = [data[key] for key in keys]
     if not all(isinstance(v, str) for v in values):
         raise ValueError("provenance values must be strings")
-    return Provenance(*values)
+    notes = data.get("overlays", [])
+    if not isinstance(notes, list):
+        raise ValueError("provenance overlays must be a list")
+    from cablemap.dataset.overlay.model import note_from_dict
+
+    source, as_of, as_of_rule, snapshot, attribution = values
+    overlays = tuple(note_from_dict(n) for n in notes)
+    return Provenance(source, as_of, as_of_rule, snapshot, attribution, overlays)

@@ -431,6 +431,9 @@ def _cable_infos(dataset: Dataset) -> dict[str, CableInfo]:
             info = replace(info, rfs_year=status.since_year, planned=False)
         elif status is not None:
             info = replace(info, status=status.status, status_since=status.since_year)
+        if dataset.overlays is not None and row.id in dataset.overlays.statuses:
+            kind, since, _ = dataset.overlays.statuses[row.id]  # an overlay retired it
+            info = replace(info, status=kind, status_since=since)
         cables[row.id] = info
     return cables
 

@@ -186,11 +186,12 @@ def cable_text(info: dict[str, Any]) -> str:
         "  stations: " + ", ".join(f"{s['name']} [{s['country']}]" for s in info["stations"])
     )
     lines.append(f"  segments ({len(info['segments'])}):")
+    approximate = " (schematic path, approximate)" if info.get("approximate_geometry") else ""
     for segment in info["segments"]:
         mark = "  FLAGGED" if segment["flags"] else ""
         lines.append(
             f"    {segment['id']}: {segment['from']} - {segment['to']}, "
-            f"{segment['km']:,.0f} km{mark}"
+            f"{segment['km']:,.0f} km{approximate}{mark}"
         )
     if info["policy"]:
         under = f"{info['policy']} as of {info.get('policy_date')}"
@@ -201,6 +202,9 @@ def cable_text(info: dict[str, Any]) -> str:
                 f"        source: {c['publisher']}, {c['title']} ({c['date']}) {c['url']}"
                 for c in flag["citations"]
             )
+    from cablemap.render.overlays import fact_lines  # which facts an overlay record gave
+
+    lines += fact_lines(info.get("overlay_facts", []), indent="  ")
     from cablemap.policy.rules import policy_label
 
     used = policy_label(info["policy_name"], info["policy_date"])
