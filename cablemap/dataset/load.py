@@ -136,19 +136,17 @@ def dataset_from_raw(
     records first (:mod:`cablemap.dataset.overlay`); the provenance names them, and the
     date the data is as of stays the base data's.
     """
-    from dataclasses import replace
-
     from cablemap.dataset.overlay.apply import apply_overlays
     from cablemap.dataset.overlay.model import overlay_note
-    from cablemap.dataset.provenance import provenance_of
+    from cablemap.dataset.provenance import provenance_of, with_overlays
     from cablemap.dataset.tables import cables_table, landings_table, stations_table
 
-    provenance = provenance_of(raw, snapshot_id, source_name)
+    provenance = provenance_of(raw, snapshot_id, source_name)  # as of: the base data's
     applied = None
     if overlays:
         raw, applied = apply_overlays(raw, overlays)
         notes = tuple(overlay_note(o, applied.approximate) for o in overlays)
-        provenance = replace(provenance, overlays=notes)
+        provenance = with_overlays(provenance, notes)
     return Dataset(
         cables=cables_table(raw),
         stations=stations_table(raw),

@@ -61,7 +61,11 @@ class Provenance:
     """The snapshot id, or ``direct:<directory name>``."""
     attribution: str = ATTRIBUTION
     overlays: tuple[OverlayNote, ...] = ()
-    """Overlays laid over the data (:mod:`cablemap.dataset.overlay`), with their sources."""
+    """Overlays laid over the data (:mod:`cablemap.dataset.overlay`), with their sources.
+
+    :func:`with_overlays` also names them in :attr:`source` and :attr:`attribution`, the
+    two fields every output (tables, maps, images, reports) prints.
+    """
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form (the ``data`` object of JSON outputs); ``overlays`` if any."""
@@ -83,8 +87,7 @@ class Provenance:
     def line(self, policy: str | None = None) -> str:
         """One line for a footer, caption or legend, with the policy's name if any."""
         used = f" Policy: {policy}." if policy else ""
-        overlays = "".join(f" {note.line()}" for note in self.overlays)
-        return f"Data: {self.short()}.{overlays}{used} {self.attribution}."
+        return f"Data: {self.short()}.{used} {self.attribution}."
 
     def csv_comment(self, policy: str | None = None) -> str:
         """:meth:`line` as the first line of a CSV file: ``#``, the text, a line break.
@@ -96,6 +99,29 @@ class Provenance:
         from cablemap.sanitize import csv_comment  # no part of it read as a formula
 
         return csv_comment(" ".join(self.line(policy).split()))
+
+
+def with_overlays(provenance: Provenance, notes: tuple[OverlayNote, ...]) -> Provenance:
+    """``provenance`` naming the overlays laid over the data, their sources and licences.
+
+    The source gains ``+ overlay ID`` for each overlay; the attribution gains one sentence
+    per overlay (title, publisher, records, licences, sources' publishers, schematic
+    paths), so every output that prints either names them.
+    """
+    from dataclasses import replace
+
+    if not notes:
+        return provenance
+    ids = ", ".join(note.id for note in notes)
+    label = "overlays" if len(notes) > 1 else "overlay"
+    return replace(
+        provenance,
+        source=f"{provenance.source} + {label} {ids}",
+        attribution=" ".join(
+            [provenance.attribution + ".", *(n.line() for n in notes)]
+        ).removesuffix("."),
+        overlays=notes,
+    )
 
 
 def provenance_of(raw: RawData, label: str, source_name: str | None = None) -> Provenance:

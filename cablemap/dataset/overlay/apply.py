@@ -118,19 +118,28 @@ def _add_station(state: _State, overlay: Overlay, record: Record) -> None:
     subdivision = placement.subdivision if placement is not None else None
     if placement is not None and placement.iso2 != country.iso2:  # a territory (PR, GU...)
         country = resolve_country(placement.iso2) or country
+    name = _country_name(country.iso2) or country.name
     state.stations[record.target] = StationRecord(
         record.target,
-        f"{values['name']}, {country.name}",
+        f"{values['name']}, {name}",
         values["name"],
         False,
         lon,
         lat,
-        country.name,
+        name,
         country.iso2,
         country.iso3,
-        country.name,
+        name,
         subdivision,
     )
+
+
+def _country_name(iso2: str) -> str | None:
+    """The ISO short name (its common name where ISO gives one) of a country code."""
+    import pycountry
+
+    record = pycountry.countries.get(alpha_2=iso2)
+    return (getattr(record, "common_name", None) or record.name) if record else None
 
 
 def _add_cable(state: _State, overlay: Overlay, record: Record) -> None:
