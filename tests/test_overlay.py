@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -232,19 +232,35 @@ def _km(a, b):
     return Geod(ellps="WGS84").inv(a[0], a[1], b[0], b[1])[2] / 1000
 
 
+def _share_on_land(parts) -> float:
+    """The share of points every ~5 km along the lines that lie on Natural Earth land."""
+    import numpy as np
+    import shapely
+
+    from cablemap.dataset.land import load_land
+
+    lines = shapely.segmentize(shapely.linestrings([list(p) for p in parts]), 0.05)
+    points = shapely.points(np.concatenate([shapely.get_coordinates(line) for line in lines]))
+    on_land, _ = load_land().tree.query(points, predicate="intersects")
+    return len(set(on_land.tolist())) / len(points)
+
+
 def test_schematic_path_runs_from_station_to_station_by_sea():
     manila_bay, los_angeles = (120.9, 14.5), (-118.4, 33.9)
     parts = sea_path(manila_bay, los_angeles)
     assert parts[0][0] == manila_bay and parts[-1][-1] == los_angeles
     assert len(parts) == 2  # cut once, at the antimeridian
     assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for p in parts for lon, lat in p)
-    length = sum(_km(a, b) for p in parts for a, b in zip(p, p[1:], strict=False))
+    length = sum(_km(a, b) for p in parts for a, b in pairwise(p))
     direct = _km(manila_bay, los_angeles)
-    assert direct < length < 1.5 * direct  # round Luzon and along the sea, not overland
-    # Singapore to Hong Kong goes round the Malay peninsula's tip, not across Borneo
-    parts = sea_path((103.98, 1.33), (114.26, 22.21))
-    lats = [lat for p in parts for _, lat in p]
-    assert min(lats) > 0.5 and not math.isclose(sum(lats), 0)
+    assert direct < length < 1.5 * direct
+    # Singapore to Hong Kong keeps off land; Marseille to Lisbon goes round Spain through
+    # Gibraltar, where the straight line between them is almost all land
+    assert _share_on_land(sea_path((103.98, 1.33), (114.26, 22.21))) < 0.02
+    marseille, lisbon = (5.37, 43.3), (-9.14, 38.7)
+    around = sea_path(marseille, lisbon)
+    assert _share_on_land(around) < 0.02 and _share_on_land([(marseille, lisbon)]) > 0.7
+    assert min(lat for p in around for _, lat in p) < 36.2  # the Strait of Gibraltar
 
 
 def test_combined_licence_terms_take_the_strictest():
