@@ -78,7 +78,9 @@ def test_added_cable_and_ownership_change_reach_route_cable_flags_maps_and_repor
     map_path, report_path = tmp_path / "m.html", tmp_path / "r.html"
     made = _mini("map", "--policy", "clean-network-2020", "-o", str(map_path), cache=isolated_cache)
     assert made.returncode == 0, made.stderr
-    assert "+ overlay mini" in map_path.read_text()
+    drawn = map_path.read_text()
+    assert "+ overlay mini" in drawn  # the legend's Data line
+    assert "Overlay mini (" in drawn and "CC-BY-4.0, CC0-1.0, public-domain" in drawn  # credits
     made = _mini("report", "JP", "US", "-o", str(report_path), cache=isolated_cache)
     assert made.returncode == 0, made.stderr
     report = report_path.read_text()
