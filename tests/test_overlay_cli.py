@@ -73,7 +73,7 @@ def test_added_cable_and_ownership_change_reach_route_cable_flags_maps_and_repor
     assert text.stdout.strip().splitlines()[-1].startswith("Data: ")
     assert "Overlay mini (" in text.stdout.strip().splitlines()[-1]
     schematic = _mini("cable", "delta-luzon", cache=isolated_cache).stdout
-    assert "(schematic path, approximate)" in schematic.split("from overlays:")[0]
+    assert "(schematic path, approximate; routes use the stated 1,400 km)" in schematic
     # maps and reports name the overlay in their data line
     map_path, report_path = tmp_path / "m.html", tmp_path / "r.html"
     made = _mini("map", "--policy", "clean-network-2020", "-o", str(map_path), cache=isolated_cache)

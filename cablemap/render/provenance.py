@@ -8,7 +8,7 @@ directory or archive is named only as such: its path stays on the machine.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cablemap import __version__
 from cablemap.dataset.provenance import ATTRIBUTION
@@ -31,7 +31,7 @@ def data_provenance(
     policy: Policy | None = None,
     settings: Settings | None = None,
     provenance: Provenance | None = None,
-) -> dict[str, str | None]:
+) -> dict[str, Any]:
     """Source name, data date, snapshot id, policy and attribution of an output.
 
     Parameters
