@@ -109,6 +109,21 @@ def test_retired_cable_is_not_routed_over(isolated_cache):
     assert json.loads(before.stdout)["routes"][0]["cables"] == ["gamma-strait"]
     after = _mini("route", "CN", "TW", cache=isolated_cache)
     assert after.returncode == 9 and "no route from China to Taiwan" in after.stderr
+    back = json.loads(
+        _mini(
+            "route",
+            "CN",
+            "TW",
+            "--include-status",
+            "retired",
+            "--format",
+            "json",
+            cache=isolated_cache,
+        ).stdout
+    )
+    assert back["routes"][0]["cables"] == ["gamma-strait"]
+    (fact,) = back["overlay_facts"]
+    assert fact["value"] == "retired since 2024-01" and fact["record"] == "mini.toml:49"
 
 
 def test_stored_network_follows_the_overlays_content(isolated_cache, tmp_path):
