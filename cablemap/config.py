@@ -101,6 +101,9 @@ class Settings:
             if not ok:
                 raise UserError(f"setting {name}={getattr(self, name)!r} is out of range")
         check_data_choice(self.data_path, self.snapshot_id)
+        if isinstance(self.overlays, str) or not all(isinstance(o, str) for o in self.overlays):
+            raise UserError("setting overlays must be a sequence of file paths or names")
+        object.__setattr__(self, "overlays", tuple(self.overlays))  # frozen: set once here
 
     def with_changes(self, **changes: object) -> Settings:
         """Return a copy with some settings replaced (and validated again)."""

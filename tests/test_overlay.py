@@ -204,6 +204,12 @@ def test_records_that_do_not_fit_the_data_name_their_line(tmp_path, record, expe
     assert str(caught.value).startswith("o.toml:6: ") and expected in str(caught.value)
 
 
+def test_overlays_setting_must_be_a_sequence_of_names(tmp_path):
+    with pytest.raises(UserError, match="setting overlays must be a sequence"):
+        Settings(cache_dir=tmp_path, overlays="post-2022")  # type: ignore[arg-type]
+    assert Settings(cache_dir=tmp_path, overlays=["a.toml"]).overlays == ("a.toml",)  # type: ignore[arg-type]
+
+
 def test_unknown_overlay_name_and_duplicate_ids_are_user_errors(tmp_path):
     with pytest.raises(UserError, match="no such file, and no shipped overlay"):
         _mini_dataset(tmp_path, "no-such-overlay")
