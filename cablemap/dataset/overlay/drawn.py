@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from cablemap.dataset.overlay.parse import SLUG, OverlayError
+from cablemap.dataset.overlay.fields import SLUG
+from cablemap.dataset.overlay.parse import OverlayError
 
 MAX_POSITIONS = 200_000
 """Most positions read from one overlay's GeoJSON file."""

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cablemap.dataset.overlay.parse import SLUG, read_overlay
+from cablemap.dataset.overlay.fields import SLUG
+from cablemap.dataset.overlay.parse import read_overlay
 from cablemap.errors import UserError, clip
 from cablemap.resources import geodata_dir
 
