@@ -173,6 +173,15 @@ def test_data_overlay_add_list_remove_and_licences(isolated_cache):
     )
     assert "Non-commercial use only (CC-BY-NC-SA-3.0)." in licences
     assert "overlay mini: CC-BY-4.0, CC0-1.0, public-domain (cablemap tests)" in licences
+    # a stored overlay damaged in the cache: every command says which and how to remove it
+    stored = isolated_cache / "overlays" / "mini" / "mini.toml"
+    intact = stored.read_bytes()
+    stored.write_bytes(intact.replace(b'licence = "CC0-1.0"', b'licence = "mine"', 1))
+    damaged = run("route", "JP", "US", cache=isolated_cache, env=env)
+    assert damaged.returncode == 3 and damaged.stderr.count("\n") == 1
+    assert "mini.toml:42: record 4" in damaged.stderr
+    assert damaged.stderr.strip().endswith("`cablemap data overlay remove mini` removes it)")
+    stored.write_bytes(intact)
     removed = run("data", "overlay", "remove", "mini", cache=isolated_cache, env=env)
     assert removed.returncode == 0 and "removed overlay mini" in removed.stdout
     again = run("data", "overlay", "remove", "mini", cache=isolated_cache, env=env)

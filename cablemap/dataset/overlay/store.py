@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cablemap.dataset.overlay.fields import SLUG
-from cablemap.dataset.overlay.parse import read_overlay
+from cablemap.dataset.overlay.parse import OverlayError, read_overlay
 from cablemap.errors import UserError, clip
 from cablemap.resources import geodata_dir
 
@@ -98,7 +98,7 @@ def load_overlays(settings: Settings) -> tuple[Overlay, ...]:
     OverlayError
         A malformed overlay (file and line named).
     """
-    overlays = tuple(read_overlay(f.path) for f in overlays_in_use(settings))
+    overlays = tuple(_read(f) for f in overlays_in_use(settings))
     seen: set[str] = set()
     for overlay in overlays:
         if overlay.id in seen:
@@ -108,6 +108,19 @@ def load_overlays(settings: Settings) -> tuple[Overlay, ...]:
             )
         seen.add(overlay.id)
     return overlays
+
+
+def _read(found: OverlayFile) -> Overlay:
+    """Read one overlay in use; a damaged stored one says how to remove it."""
+    try:
+        return read_overlay(found.path)
+    except OverlayError as exc:
+        if found.origin != "stored":
+            raise
+        stored = found.path.parent.name
+        raise OverlayError(
+            f"{exc} (a stored overlay: `cablemap data overlay remove {stored}` removes it)"
+        ) from None
 
 
 def overlays_key(overlays: tuple[Overlay, ...]) -> str | None:
