@@ -278,3 +278,27 @@ def test_combined_licence_terms_take_the_strictest():
     assert any("not compatible" in t for t in mixed)
     assert any("permission of their owner" in t for t in mixed)
     assert not any("permission" in t for t in combined_terms(["CC-BY-4.0"]))
+
+
+def test_an_overlay_status_overrides_the_shipped_status_overlay(tmp_path, monkeypatch):
+    from cablemap.network import status as shipped
+    from cablemap.network.graph import build_network
+
+    retired = shipped.CableStatus("alpha-pacific", "retired", 2021, "test", ({"url": "x"},))
+    monkeypatch.setattr(shipped, "load_status_overlay", lambda: {"alpha-pacific": retired})
+    assert build_network(_mini_dataset(tmp_path)).cables["alpha-pacific"].status == "retired"
+    relit = _write(
+        tmp_path,
+        '\n[[record]]\nkind = "change-cable"\nid = "alpha-pacific"\nstatus = "in-service"\n'
+        f'{GOOD_SOURCE}\nlicence = "CC0-1.0"\n',
+    )
+    cable = build_network(_mini_dataset(tmp_path, relit)).cables["alpha-pacific"]
+    assert cable.status == "in-service" and not cable.planned
+    gone = _write(
+        tmp_path,
+        '\n[[record]]\nkind = "retire-cable"\nid = "beta-south"\nsince = "2023"\n'
+        f'{GOOD_SOURCE}\nlicence = "CC0-1.0"\n',
+        name="gone.toml",
+    )
+    cable = build_network(_mini_dataset(tmp_path, gone)).cables["beta-south"]
+    assert (cable.status, cable.status_since) == ("retired", 2023)

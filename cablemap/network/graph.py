@@ -427,6 +427,8 @@ def _cable_infos(dataset: Dataset) -> dict[str, CableInfo]:
             suppliers=tuple(str(s) for s in row.suppliers),
         )
         status = overlay.get(row.id)
+        if dataset.overlays is not None and row.id in dataset.overlays.status_stated:
+            status = None  # a user's overlay record states its status: that one holds
         if status is not None and status.status == "in-service":  # a planned cable now lit
             info = replace(info, rfs_year=status.since_year, planned=False)
         elif status is not None:

@@ -33,6 +33,8 @@ class AppliedOverlays:
     facts: tuple[Fact, ...] = ()
     statuses: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     """Cable id -> (status, since year, record) for cables an overlay retired."""
+    status_stated: frozenset[str] = frozenset()
+    """Cables whose status an overlay record states (it overrides ``geodata/status.toml``)."""
     added_cables: frozenset[str] = frozenset()
     approximate: frozenset[str] = frozenset()
     """Cables whose geometry is schematic (drawn by cablemap along the sea)."""
@@ -60,6 +62,7 @@ def apply_overlays(raw: RawData, overlays: tuple[Overlay, ...]) -> tuple[RawData
         overlays=overlays,
         facts=overlay_facts(overlays),
         statuses=state.statuses,
+        status_stated=frozenset(state.stated),
         added_cables=frozenset(state.added),
         approximate=frozenset(state.approximate),
     )
@@ -89,6 +92,7 @@ class _State:
         self.lines = dict(raw.lines)
         self.statuses: dict[str, tuple[str, int, str]] = {}
         self.added: set[str] = set()
+        self.stated: set[str] = set()
         self.approximate: set[str] = set()
 
     def cable(self, record: Record) -> CableRecord:
@@ -203,6 +207,7 @@ def _change_cable(state: _State, overlay: Overlay, record: Record) -> None:
         names.extend(n for n in values.get(f"add_{kind}", []) if n not in names)
     if "status" in values:
         cable.planned = values["status"] == "planned"
+        state.stated.add(cable.id)
         if not cable.planned:
             state.statuses.pop(cable.id, None)
     if "rfs" in values:
@@ -217,6 +222,7 @@ def _retire_cable(state: _State, overlay: Overlay, record: Record) -> None:
     state.cable(record)
     since = record.values["since"]
     state.statuses[record.target] = ("retired", int(since[:4]), record.where)
+    state.stated.add(record.target)
 
 
 def _month_name(date: str) -> str:
