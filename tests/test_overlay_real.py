@@ -30,7 +30,7 @@ def _route(open_root, cache, *args):
 
 def test_every_shipped_record_carries_source_date_and_licence():
     overlay = read_overlay(shipped_overlays()["post-2022"])
-    assert overlay.id == "post-2022" and len(overlay.records) == 7
+    assert overlay.id == "post-2022" and len(overlay.records) == 8
     for record in overlay.records:
         assert record.source.url.startswith("https://") and record.source.date[:2] == "20"
         assert record.licence == "CC0-1.0" and record.note  # each says what it rests on
@@ -97,6 +97,7 @@ def test_overlay_list_json_lists_every_record_in_use(open_root, isolated_cache):
         "bifrost",
         "echo",
         "seamewe-6",
+        "africa-1",
         "santander-spain",
         "anjana",
     ]
