@@ -73,18 +73,26 @@ class Context:
     """What the global options decided, handed to every command."""
 
     def __init__(
-        self, data: Path | None, strict: bool, quiet: bool, snapshot: str | None = None
+        self,
+        data: Path | None,
+        strict: bool,
+        quiet: bool,
+        snapshot: str | None = None,
+        overlays: tuple[str, ...] = (),
     ) -> None:
         self.data = data
         self.strict = strict
         self.quiet = quiet
         self.snapshot = snapshot
+        self.overlays = overlays
 
     def settings(self) -> Any:
         """Settings from the environment with the global options applied."""
         from cablemap.config import settings_from_env
 
-        return settings_from_env(data_path=self.data, snapshot_id=self.snapshot)
+        return settings_from_env(
+            data_path=self.data, snapshot_id=self.snapshot, overlays=self.overlays or None
+        )
 
     def report_warnings(self, warnings: Sequence[Any]) -> None:
         """Print a count of skipped records, by kind, and the first one, to stderr."""
@@ -260,17 +268,30 @@ def map_options(command: Any) -> Any:
     default=None,
     help="Answer from this stored snapshot (`data list` shows them); the current one stays.",
 )
+@click.option(
+    "--overlay",
+    "overlays",
+    multiple=True,
+    metavar="FILE|NAME",
+    help="Lay this overlay (a TOML file, or a shipped one's name) over the data (repeatable; "
+    "after those stored with `data overlay add`). Env: CABLEMAP_OVERLAY.",
+)
 @click.option("--strict", is_flag=True, help="Fail on any bad record instead of skipping it.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 @click.pass_context
 def cli(
-    ctx: click.Context, data: Path | None, snapshot: str | None, strict: bool, quiet: bool
+    ctx: click.Context,
+    data: Path | None,
+    snapshot: str | None,
+    overlays: tuple[str, ...],
+    strict: bool,
+    quiet: bool,
 ) -> None:
     """Map undersea cables, their landing stations and the carriers behind them."""
     from cablemap.config import check_data_choice
 
     check_data_choice(data, snapshot)  # one line now, before any command runs
-    ctx.obj = Context(data, strict, quiet, snapshot)
+    ctx.obj = Context(data, strict, quiet, snapshot, overlays)
 
 
 @cli.group()
@@ -483,6 +504,87 @@ def _load_raw(ctx: Context) -> Any:
     return raw, label
 
 
+@data.group("overlay")
+def data_overlay() -> None:
+    """Overlays: newer cables and ownership changes over the data, every record sourced."""
+
+
+@data_overlay.command("add")
+@click.argument("spec", metavar="FILE|NAME")
+@pass_context
+def data_overlay_add(ctx: Context, spec: str) -> None:
+    """Check an overlay file (or a shipped one by NAME) and store it in the cache.
+
+    Stored overlays apply to every command until removed.
+    """
+    from cablemap.dataset.overlay.store import add_overlay
+
+    overlay = add_overlay(ctx.settings(), spec)
+    echo(
+        f"stored overlay {overlay.id} ({len(overlay.records)} records, "
+        f"licences {', '.join(overlay.licences)}); it applies to every command until "
+        f"`cablemap data overlay remove {overlay.id}`"
+    )
+
+
+@data_overlay.command("list")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@pass_context
+def data_overlay_list(ctx: Context, fmt: str) -> None:
+    """List the overlays in use (stored, then --overlay) and every record's source."""
+    from cablemap.dataset.overlay.parse import read_overlay
+    from cablemap.dataset.overlay.store import load_overlays, overlays_in_use
+    from cablemap.render.overlays import overlay_list_text
+
+    settings = ctx.settings()
+    load_overlays(settings)  # every check (ids in use twice included) before listing
+    entries = [(read_overlay(f.path), f.origin) for f in overlays_in_use(settings)]
+    if fmt == "json":
+        echo(json.dumps([{**o.as_dict(), "origin": how} for o, how in entries], indent=2))
+    else:
+        echo(overlay_list_text(entries))
+
+
+@data_overlay.command("remove")
+@click.argument("overlay_id", metavar="ID")
+@pass_context
+def data_overlay_remove(ctx: Context, overlay_id: str) -> None:
+    """Delete the stored overlay ID."""
+    from cablemap.dataset.overlay.store import remove_overlay
+
+    remove_overlay(ctx.settings(), overlay_id)
+    echo(f"removed overlay {overlay_id}")
+
+
+@data.command("licences")
+@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@pass_context
+def data_licences(ctx: Context, fmt: str) -> None:
+    """What you may do with an output made from the data and the overlays in use."""
+    from cablemap.dataset.overlay.licences import BASE_LICENCE, LICENCES, combined_terms
+    from cablemap.dataset.overlay.store import load_overlays
+    from cablemap.render.overlays import licences_text
+
+    overlays = load_overlays(ctx.settings())
+    used = sorted({lic for o in overlays for lic in o.licences})
+    terms = combined_terms(used)
+    notes = [f"cable data: {BASE_LICENCE} ({LICENCES[BASE_LICENCE].url})"]
+    notes += [f"overlay {o.id}: {', '.join(o.licences)} ({o.publisher})" for o in overlays]
+    notes.append("This is a summary of the licences' conditions, not legal advice.")
+    if fmt == "json":
+        licences = [BASE_LICENCE, *[u for u in used if u != BASE_LICENCE]]
+        payload = {
+            "licences": [
+                {"id": i, "name": LICENCES[i].name, "url": LICENCES[i].url} for i in licences
+            ],
+            "overlays": [{"id": o.id, "licences": list(o.licences)} for o in overlays],
+            "terms": terms,
+        }
+        echo(json.dumps(payload, indent=2))
+    else:
+        echo(licences_text(terms, notes))
+
+
 @data.command("use")
 @click.argument("snapshot_id")
 @pass_context
@@ -643,16 +745,21 @@ def route(
         policy=rules,
         avoid_flagged=avoid_flagged,
     )
+    facts = _overlay_facts(ctx, report)
     if fmt == "json":
-        echo(json.dumps(report.as_dict(), indent=2))
+        answer = report.as_dict()
+        if facts:
+            answer["overlay_facts"] = [fact.as_dict() for fact in facts]
+        echo(json.dumps(answer, indent=2))
     elif fmt == "geojson":
         from cablemap.render.geojson import route_geojson
 
         echo(json.dumps(route_geojson(report, network)))
     else:
+        from cablemap.render.overlays import fact_lines
         from cablemap.render.text import route_table
 
-        echo(route_table(report, network))
+        echo(route_table(report, network, notes=fact_lines(facts)))
     files: dict[Path, str | bytes] = {}
     if map_path is not None:
         from cablemap.render import interactive
@@ -664,6 +771,18 @@ def route(
 
         files[image_path] = static.image_bytes(static.route_figure(report, network), image_path)
     _write_files(files)
+
+
+def _overlay_facts(ctx: Context, report: Any) -> tuple[Any, ...]:
+    """Facts overlay records gave about the cables a route answer names (none without)."""
+    if not report.provenance or not report.provenance.overlays:
+        return ()
+    from cablemap.dataset.overlay.facts import facts_about
+    from cablemap.dataset.overlay.store import load_overlays
+    from cablemap.render.overlays import route_cable_ids
+
+    cable_ids = route_cable_ids(report.as_dict())
+    return facts_about(load_overlays(ctx.settings()), cable_ids)
 
 
 def _map_text(folium_map: Any, self_contained: bool, embed: bool) -> str:
@@ -970,6 +1089,11 @@ def cable(
     flags = policy_flags(network, rules) if rules is not None else None
     info = describe_cable(cable_id, network.dataset, network.topology, default_registry(), flags)
     info = {**info, "snapshot": network.snapshot_id}  # which data answered (see --snapshot)
+    applied = network.dataset.overlays
+    if applied is not None:  # which facts came from an overlay record, with its source
+        about = [cable_id, *(s["id"] for s in info["stations"])]
+        info["overlay_facts"] = [f.as_dict() for s in about for f in applied.facts_of(s)]
+        info["approximate_geometry"] = cable_id in applied.approximate
     echo(json.dumps(info, indent=2) if fmt == "json" else tables.cable_text(info))
 
 

@@ -11,6 +11,8 @@ Environment variables
 ``CABLEMAP_DATA``       a directory or archive in the v3/v2 layout to load directly.
 ``CABLEMAP_SOURCE``     the default source for ``data fetch`` (a name, URL or path).
 ``CABLEMAP_FETCH_DEADLINE``  the total deadline of one fetch, in seconds.
+``CABLEMAP_OVERLAY``    overlay files (or shipped overlay names) to apply, separated by
+                        the platform's path separator (``:`` on POSIX).
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ class Settings:
         Largest snapshot accepted in all (a hostile root could list endless cables).
     progress
         Show a progress bar: ``None`` decides by whether stderr is a terminal.
+    overlays
+        Overlay files (or names of shipped overlays) to apply after those stored in the
+        cache (see :mod:`cablemap.dataset.overlay.store`).
     """
 
     cache_dir: Path = field(default_factory=_default_cache_dir)
@@ -79,6 +84,7 @@ class Settings:
     max_response_bytes: int = 64 * 1024 * 1024
     max_total_bytes: int = 1024 * 1024 * 1024
     progress: bool | None = None
+    overlays: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         checks = {
@@ -95,6 +101,9 @@ class Settings:
             if not ok:
                 raise UserError(f"setting {name}={getattr(self, name)!r} is out of range")
         check_data_choice(self.data_path, self.snapshot_id)
+        if isinstance(self.overlays, str) or not all(isinstance(o, str) for o in self.overlays):
+            raise UserError("setting overlays must be a sequence of file paths or names")
+        object.__setattr__(self, "overlays", tuple(self.overlays))  # frozen: set once here
 
     def with_changes(self, **changes: object) -> Settings:
         """Return a copy with some settings replaced (and validated again)."""
@@ -144,6 +153,8 @@ def settings_from_env(**overrides: object) -> Settings:
             raise UserError(
                 f"CABLEMAP_FETCH_DEADLINE={clip(deadline)} is not a number of seconds"
             ) from None
+    if overlays := os.environ.get("CABLEMAP_OVERLAY"):
+        values["overlays"] = tuple(p for p in overlays.split(os.pathsep) if p)
     values.update({k: v for k, v in overrides.items() if v is not None})
     for key in ("cache_dir", "data_path"):
         if isinstance(values.get(key), str):

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
+    from cablemap.dataset.overlay.apply import AppliedOverlays
+    from cablemap.dataset.overlay.model import Overlay
     from cablemap.dataset.provenance import Provenance
 
 
@@ -55,6 +57,8 @@ class Dataset:
     summary: dict[str, Any]
     provenance: Provenance
     """Source, date, snapshot and attribution to print with anything made of the data."""
+    overlays: AppliedOverlays | None = None
+    """The overlays laid over the data, and every fact they put in it (with its source)."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -107,21 +111,42 @@ def load_dataset(
 
 def load_located(location: DataLocation, *, settings: Settings, strict: bool = False) -> Dataset:
     """Load the dataset found by :func:`~cablemap.dataset.locate.locate_data`."""
+    from cablemap.dataset.overlay.store import load_overlays
+
+    overlays = load_overlays(settings)  # checked before the data is read
     raw = _read_located(location, settings)
     if strict:
         raise_if_any(raw.warnings)
-    return dataset_from_raw(raw, location.label, source_name=location.source_name)
+    return dataset_from_raw(
+        raw, location.label, source_name=location.source_name, overlays=overlays
+    )
 
 
-def dataset_from_raw(raw: RawData, snapshot_id: str, *, source_name: str | None = None) -> Dataset:
+def dataset_from_raw(
+    raw: RawData,
+    snapshot_id: str,
+    *,
+    source_name: str | None = None,
+    overlays: tuple[Overlay, ...] = (),
+) -> Dataset:
     """Build the tables of records already read (or made, as the benchmarks do).
 
     ``source_name`` is the recorded name of the snapshot's source (see
-    :func:`cablemap.dataset.provenance.provenance_of`).
+    :func:`cablemap.dataset.provenance.provenance_of`). ``overlays`` are laid over the
+    records first (:mod:`cablemap.dataset.overlay`); the provenance names them, and the
+    date the data is as of stays the base data's.
     """
-    from cablemap.dataset.provenance import provenance_of
+    from cablemap.dataset.overlay.apply import apply_overlays
+    from cablemap.dataset.overlay.model import overlay_note
+    from cablemap.dataset.provenance import provenance_of, with_overlays
     from cablemap.dataset.tables import cables_table, landings_table, stations_table
 
+    provenance = provenance_of(raw, snapshot_id, source_name)  # as of: the base data's
+    applied = None
+    if overlays:
+        raw, applied = apply_overlays(raw, overlays)
+        notes = tuple(overlay_note(o, applied.approximate) for o in overlays)
+        provenance = with_overlays(provenance, notes)
     return Dataset(
         cables=cables_table(raw),
         stations=stations_table(raw),
@@ -130,7 +155,8 @@ def dataset_from_raw(raw: RawData, snapshot_id: str, *, source_name: str | None 
         layout=raw.layout,
         warnings=tuple(raw.warnings),
         summary=summarize(raw),
-        provenance=provenance_of(raw, snapshot_id, source_name),
+        provenance=provenance,
+        overlays=applied,
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from cablemap.dataset.overlay.model import OverlayNote
     from cablemap.dataset.records import RawData
 
 ATTRIBUTION = "Cable data: TeleGeography Submarine Cable Map (CC BY-NC-SA 3.0)"
@@ -59,16 +60,25 @@ class Provenance:
     snapshot: str
     """The snapshot id, or ``direct:<directory name>``."""
     attribution: str = ATTRIBUTION
+    overlays: tuple[OverlayNote, ...] = ()
+    """Overlays laid over the data (:mod:`cablemap.dataset.overlay`), with their sources.
 
-    def as_dict(self) -> dict[str, str]:
-        """The JSON form (the ``data`` object of JSON outputs)."""
-        return {
+    :func:`with_overlays` also names them in :attr:`source` and :attr:`attribution`, the
+    two fields every output (tables, maps, images, reports) prints.
+    """
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form (the ``data`` object of JSON outputs); ``overlays`` if any."""
+        data: dict[str, Any] = {
             "source": self.source,
             "as_of": self.as_of,
             "as_of_rule": self.as_of_rule,
             "snapshot": self.snapshot,
             "attribution": self.attribution,
         }
+        if self.overlays:
+            data["overlays"] = [note.as_dict() for note in self.overlays]
+        return data
 
     def short(self) -> str:
         """Source, date and snapshot (for captions that show the attribution apart)."""
@@ -89,6 +99,29 @@ class Provenance:
         from cablemap.sanitize import csv_comment  # no part of it read as a formula
 
         return csv_comment(" ".join(self.line(policy).split()))
+
+
+def with_overlays(provenance: Provenance, notes: tuple[OverlayNote, ...]) -> Provenance:
+    """``provenance`` naming the overlays laid over the data, their sources and licences.
+
+    The source gains ``+ overlay ID`` for each overlay; the attribution gains one sentence
+    per overlay (title, publisher, records, licences, sources' publishers, schematic
+    paths), so every output that prints either names them.
+    """
+    from dataclasses import replace
+
+    if not notes:
+        return provenance
+    ids = ", ".join(note.id for note in notes)
+    label = "overlays" if len(notes) > 1 else "overlay"
+    return replace(
+        provenance,
+        source=f"{provenance.source} + {label} {ids}",
+        attribution=" ".join(
+            [provenance.attribution + ".", *(n.line() for n in notes)]
+        ).removesuffix("."),
+        overlays=notes,
+    )
 
 
 def provenance_of(raw: RawData, label: str, source_name: str | None = None) -> Provenance:
@@ -134,9 +167,16 @@ def data_as_of(raw: RawData) -> tuple[str, str]:
 def provenance_from_dict(data: Any) -> Provenance:
     """Read back :meth:`Provenance.as_dict` (raises ``ValueError`` on another shape)."""
     keys = ("source", "as_of", "as_of_rule", "snapshot", "attribution")
-    if not isinstance(data, dict) or set(data) != set(keys):
+    if not isinstance(data, dict) or set(data) - {"overlays"} != set(keys):
         raise ValueError("provenance is not an object with the expected keys")
     values = [data[key] for key in keys]
     if not all(isinstance(v, str) for v in values):
         raise ValueError("provenance values must be strings")
-    return Provenance(*values)
+    notes = data.get("overlays", [])
+    if not isinstance(notes, list):
+        raise ValueError("provenance overlays must be a list")
+    from cablemap.dataset.overlay.model import note_from_dict
+
+    source, as_of, as_of_rule, snapshot, attribution = values
+    overlays = tuple(note_from_dict(n) for n in notes)
+    return Provenance(source, as_of, as_of_rule, snapshot, attribution, overlays)

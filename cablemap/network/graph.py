@@ -427,10 +427,15 @@ def _cable_infos(dataset: Dataset) -> dict[str, CableInfo]:
             suppliers=tuple(str(s) for s in row.suppliers),
         )
         status = overlay.get(row.id)
+        if dataset.overlays is not None and row.id in dataset.overlays.status_stated:
+            status = None  # a user's overlay record states its status: that one holds
         if status is not None and status.status == "in-service":  # a planned cable now lit
             info = replace(info, rfs_year=status.since_year, planned=False)
         elif status is not None:
             info = replace(info, status=status.status, status_since=status.since_year)
+        if dataset.overlays is not None and row.id in dataset.overlays.statuses:
+            kind, since, _ = dataset.overlays.statuses[row.id]  # an overlay retired it
+            info = replace(info, status=kind, status_since=since)
         cables[row.id] = info
     return cables
 

@@ -82,8 +82,11 @@ def _pycountry_tables() -> str:
 
 
 def network_file(location: DataLocation, settings: Settings) -> Path:
-    """Where the built network for this data and this code is stored."""
-    name = f"network-{code_hash()}.json"
+    """Where the built network for this data, these overlays and this code is stored."""
+    from cablemap.dataset.overlay.store import load_overlays, overlays_key
+
+    overlays = overlays_key(load_overlays(settings))  # their content, not their paths
+    name = f"network-{code_hash()}{f'-overlays-{overlays}' if overlays else ''}.json"
     if location.snapshot_dir is not None:
         return location.snapshot_dir.parent / name
     return settings.cache_dir / "networks" / f"direct-{_direct_key(location.direct)}-{name}"

@@ -8,7 +8,7 @@ directory or archive is named only as such: its path stays on the machine.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cablemap import __version__
 from cablemap.dataset.provenance import ATTRIBUTION
@@ -31,7 +31,7 @@ def data_provenance(
     policy: Policy | None = None,
     settings: Settings | None = None,
     provenance: Provenance | None = None,
-) -> dict[str, str | None]:
+) -> dict[str, Any]:
     """Source name, data date, snapshot id, policy and attribution of an output.
 
     Parameters
@@ -55,7 +55,9 @@ def data_provenance(
         ``source``, ``source_url`` (remote sources only), ``data_date`` (when the snapshot
         was fetched; ``None`` for data loaded directly), ``snapshot`` (``None`` for data
         loaded directly), ``data_as_of``, ``layout``, ``policy``, ``policy_name``,
-        ``policy_date``, ``attribution`` and ``generator``. No value holds a local path.
+        ``policy_date``, ``attribution`` (with the overlays' sentences, if any),
+        ``overlays`` (each overlay in use, with its sources and licences) and
+        ``generator``. No value holds a local path.
     """
     source: dict[str, str | None] = {
         "source": "a local copy given with --data (not a stored snapshot)",
@@ -74,7 +76,8 @@ def data_provenance(
         "policy": policy.id if policy is not None else None,
         "policy_name": policy.name if policy is not None else None,
         "policy_date": policy.as_of.isoformat() if policy is not None else None,
-        "attribution": ATTRIBUTION,
+        "attribution": provenance.attribution if provenance is not None else ATTRIBUTION,
+        "overlays": [n.as_dict() for n in provenance.overlays] if provenance is not None else [],
         "generator": f"cablemap {__version__}",
     }
 

@@ -186,11 +186,14 @@ def cable_text(info: dict[str, Any]) -> str:
         "  stations: " + ", ".join(f"{s['name']} [{s['country']}]" for s in info["stations"])
     )
     lines.append(f"  segments ({len(info['segments'])}):")
+    approximate = ""
+    if info.get("approximate_geometry"):  # drawn by cablemap: its km are the path's, roughly
+        approximate = f" (schematic path, approximate{_stated_note(info)})"
     for segment in info["segments"]:
         mark = "  FLAGGED" if segment["flags"] else ""
         lines.append(
             f"    {segment['id']}: {segment['from']} - {segment['to']}, "
-            f"{segment['km']:,.0f} km{mark}"
+            f"{segment['km']:,.0f} km{approximate}{mark}"
         )
     if info["policy"]:
         under = f"{info['policy']} as of {info.get('policy_date')}"
@@ -201,11 +204,26 @@ def cable_text(info: dict[str, Any]) -> str:
                 f"        source: {c['publisher']}, {c['title']} ({c['date']}) {c['url']}"
                 for c in flag["citations"]
             )
+    from cablemap.render.overlays import fact_lines  # which facts an overlay record gave
+
+    lines += fact_lines(info.get("overlay_facts", []), indent="  ")
     from cablemap.policy.rules import policy_label
 
     used = policy_label(info["policy_name"], info["policy_date"])
     lines += ["", provenance_from_dict(info["data"]).line(used)]
     return terminal_text("\n".join(lines))
+
+
+def _stated_note(info: dict[str, Any]) -> str:
+    """Whether routes measure a schematic cable by its stated length (see calibration)."""
+    from cablemap.network.calibration import LENGTH_SCALE_MAX, LENGTH_SCALE_MIN
+
+    stated, drawn = info["length_km"], sum(s["km"] for s in info["segments"])
+    if not stated or not drawn:
+        return "; no stated length, routes use the path's km"
+    if LENGTH_SCALE_MIN <= stated / drawn <= LENGTH_SCALE_MAX:
+        return f"; routes use the stated {stated:,.0f} km"
+    return f"; the stated {stated:,.0f} km is too far from the path's to scale it"
 
 
 def _rule_dates(rule: Any, on: Any) -> str:

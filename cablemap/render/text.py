@@ -7,17 +7,20 @@ from typing import TYPE_CHECKING, Any
 from cablemap.sanitize import terminal_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from cablemap.analysis.query import RouteReport
     from cablemap.analysis.routing import Route
     from cablemap.network.graph import Network
 
 
-def route_table(report: RouteReport, network: Network) -> str:
+def route_table(report: RouteReport, network: Network, *, notes: Sequence[str] = ()) -> str:
     """Render a route answer as aligned text.
 
     Direct cables first (what connects the two places), then the clean-route summary and
     the clean route when a policy is given, then each route, cuts, resilience, and the
-    cables the status overlay kept out.
+    cables the status overlay kept out; ``notes`` (such as the facts overlays gave) come
+    last before the data's provenance line.
     """
     lines = [_title(report)]
     lines += _direct_block(report, network)
@@ -42,6 +45,7 @@ def route_table(report: RouteReport, network: Network) -> str:
             "",
             f"Not routed over (status overlay, --include-status KIND to allow): {listed}",
         ]
+    lines += ["", *notes] if notes else []
     lines += ["", network.provenance.line(report.policy.label if report.policy else None)]
     return terminal_text("\n".join(lines))
 

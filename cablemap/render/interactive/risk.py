@@ -289,4 +289,5 @@ def risk_map(
     cut = ", ".join(c.spec for c in cuts.cuts) if cuts is not None and cuts.cuts else None
     data = network.provenance.short()
     legend = _risk_legend(flags, where, exposures, flagged, len(shown), data, cut, service)
+    m.attributions[0] = network.provenance.attribution  # with overlays and licences
     return _finish(m, legend, bounds)

@@ -277,4 +277,5 @@ def route_map(report: RouteReport, network: Network) -> folium.Map:
             group.add_child(_station_marker(by_id[station_id], network, names, uses, centre))
     m.add_child(group)
     bounds = _bounds(every) if len(every) else [list(b) for b in WORLD_BOUNDS]
+    m.attributions[0] = network.provenance.attribution  # with overlays and licences
     return _finish(m, _route_legend(report, routes, policy), bounds)
