@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from cablemap.analysis.sweep_engine import SweepSetup
 from cablemap.analysis.sweep_scenarios import Scenario
-from cablemap.errors import UserError
+from cablemap.errors import INTERRUPTED_EXIT_CODE, CablemapError, UserError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +30,12 @@ FORMAT = "cablemap-sweep 1"
 DEFAULT_BATCH = 25
 RANK_BY = ("countries_cut_off", "pairs_disconnected", "pairs_degraded", "clean_routes_lost")
 """The order of impact: countries cut off first, then pairs disconnected, degraded, clean lost."""
+
+
+class SweepInterruptedError(CablemapError):
+    """A sweep stopped by Ctrl-C: the finished batches are stored and ``--resume`` continues."""
+
+    exit_code = INTERRUPTED_EXIT_CODE
 
 
 @dataclass(frozen=True)

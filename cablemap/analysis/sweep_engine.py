@@ -131,37 +131,63 @@ def scenario_weights(
 def _fast_weights(
     network: Network, setup: SweepSetup, base: np.ndarray, scenario: Scenario
 ) -> np.ndarray:
-    """:func:`scenario_weights` from the baseline's, when no station loses its last cable.
+    """:func:`scenario_weights`, computed from the baseline's weights.
 
-    Failing cables changes which terrestrial links are usable only at stations left with
-    no usable cable; when there is none, the baseline's weights with the scenario's
-    cable edges and edges at infinity are the same answer, at a fraction of the cost.
+    Failing cables also closes the terrestrial links of every station left with no
+    usable cable (``Network.blocked_terrestrial``). While each such station's country
+    keeps another station with a usable cable, that is all that changes, and the
+    baseline's weights with the scenario's cables, edges and those links at infinity are
+    the same answer at a fraction of the cost. When a country loses its last usable
+    cable its stations turn into land waypoints instead: then the weights are computed
+    in full.
     """
     excluded = setup.excluded | scenario.cables
-    for cable_id in scenario.cables:
-        for station in _stations_of(network, cable_id):
-            if not any(c not in excluded for c in network.station_cables.get(station, ())):
-                return scenario_weights(network, setup, scenario.cables, scenario.edges)
+    lost = {
+        station
+        for cable_id in scenario.cables
+        for station in _landings(network)[0].get(cable_id, ())
+        if not any(c not in excluded for c in network.station_cables.get(station, ()))
+    }
+    if lost:
+        countries = {network.stations[s].iso2 for s in lost}
+        for station, cables in network.station_cables.items():
+            country = network.stations[station].iso2
+            if (
+                station not in lost
+                and country in countries
+                and any(c not in excluded for c in cables)
+            ):
+                countries.discard(country)
+        if countries:  # a country with no usable cable left
+            return scenario_weights(network, setup, scenario.cables, scenario.edges)
     weights = base.copy()
-    for cable_id in scenario.cables:
-        position = network.cable_position.get(cable_id)
-        if position is not None:
-            weights[network.cable_edges[position]] = math.inf
-    if scenario.edges:
-        weights[np.fromiter(scenario.edges, dtype=np.int64, count=len(scenario.edges))] = math.inf
+    failed = [e for c in scenario.cables for e in _cable_edges(network, c)]
+    failed += [e for s in lost for e in _landings(network)[1].get(s, ())]
+    failed += list(scenario.edges)
+    if failed:
+        weights[np.asarray(failed, dtype=np.int64)] = math.inf
     return weights
 
 
-def _stations_of(network: Network, cable_id: str) -> list[str]:
-    """The stations a cable lands at (computed once per network)."""
-    landing = network._memo.get("sweep-cable-stations")
-    if landing is None:
-        landing = {}
+def _cable_edges(network: Network, cable_id: str) -> list[int]:
+    position = network.cable_position.get(cable_id)
+    return network.cable_edges[position] if position is not None else []
+
+
+def _landings(network: Network) -> tuple[dict[str, list[str]], dict[str, list[int]]]:
+    """Stations of each cable and terrestrial edges of each station (once per network)."""
+    cached = network._memo.get("sweep-landings")
+    if cached is None:
+        stations: dict[str, list[str]] = {}
         for station, cables in network.station_cables.items():
             for cable in cables:
-                landing.setdefault(cable, []).append(station)
-        network._memo["sweep-cable-stations"] = landing
-    return landing.get(cable_id, [])  # type: ignore[no-any-return]
+                stations.setdefault(cable, []).append(station)
+        links: dict[str, list[int]] = {}
+        for edge, _, a, b in network.terrestrial_edges:
+            links.setdefault(a, []).append(edge)
+            links.setdefault(b, []).append(edge)
+        cached = network._memo["sweep-landings"] = (stations, links)
+    return cached  # type: ignore[no-any-return]
 
 
 def _with_clean(weights: np.ndarray, setup: SweepSetup) -> np.ndarray:
