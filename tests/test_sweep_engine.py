@@ -167,3 +167,18 @@ def test_a_cable_no_route_uses_changes_nothing(network, plan, baseline):
     )
     rows, summary = run_scenario(network, plan.setup, baseline, unused)
     assert rows.empty and summary["pairs_changed"] == 0
+
+
+def test_resilience_counts_equal_the_matrix_with_the_cable_cut(network):
+    """Cable-disjoint routes per pair after a cable fails, as `matrix --resilience --cut`."""
+    small = plan_sweep(
+        network, ScenarioSpec(single=("cables",)), countries=COUNTRIES, resilience=True
+    )
+    baseline = compute_baseline(network, small.setup)
+    scenario = _scenario(small, "cable:seamewe-5")
+    rows, summary = run_scenario(network, small.setup, baseline, scenario)
+    matrix = compute_matrix(network, countries=COUNTRIES, resilience=True, cut=["seamewe-5"])
+    merged = rows.merge(matrix, on=["from_iso2", "to_iso2"], suffixes=("", "_matrix"))
+    assert len(merged) == len(rows) > 0
+    assert (merged.disjoint_routes == merged.disjoint_routes_matrix).all()
+    assert summary["pairs_fewer_routes"] > 0

@@ -1,0 +1,161 @@
+"""Benchmark: failure sweeps (issue 14): scenarios per second, incremental against naive.
+
+On the real open snapshot (1x) and on the synthetic network grown 10x
+(``benchmarks/synthetic.py``), every country, no policy:
+
+- all single-cable failures, in this process (1 worker) and on 2 local processes;
+- the same scenarios with every pair searched again ("naive", the baseline method: one
+  all-country matrix per scenario), on a sample, projected to the whole sweep;
+- pairs of cables, a sample of ``--pair-sample`` scenarios, projected to every pair on
+  1 and 2 workers (the 2-worker projection uses the measured 2-process speed-up of the
+  single-cable sweep);
+- optionally Dask (``--dask``): the single-cable sweep on a LocalCluster of 1 and 2
+  worker processes.
+
+Each sweep writes its Parquet output to a temporary directory, so the figures include
+storing the results. The machine's load average is printed: on a shared machine,
+wall times grow with it.
+
+Run: ``python benchmarks/bench_sweep.py [--factors 1 10] [--naive-sample 30]
+[--pair-sample 300] [--dask]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from bench_load import DEFAULT_DATA, machine
+
+
+def timed_sweep(network, plan, scenarios, **options) -> float:
+    """Seconds to run and store ``scenarios`` of ``plan`` (baseline included)."""
+    from cablemap.analysis.sweep import run_sweep
+
+    part = dataclasses.replace(plan, scenarios=scenarios)
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        run_sweep(network, part, Path(tmp) / "out.parquet", **options)
+        return time.perf_counter() - started
+
+
+def naive_rate(network, plan, scenarios) -> float:
+    """Scenarios per second when every pair is searched again."""
+    from cablemap.analysis.sweep_engine import compute_baseline, run_scenario
+
+    baseline = compute_baseline(network, plan.setup)
+    started = time.perf_counter()
+    for scenario in scenarios:
+        run_scenario(network, plan.setup, baseline, scenario, naive=True)
+    return len(scenarios) / (time.perf_counter() - started)
+
+
+def line(label: str, count: int, seconds: float) -> None:
+    print(f"{label:<52} {count:>9,} scenarios {seconds:>9.1f} s {count / seconds:>8.1f} /s")
+
+
+def projected(label: str, count: int, rate: float) -> None:
+    hours = count / rate / 3600
+    print(f"{label:<52} {count:>9,} scenarios {count / rate:>9.0f} s ({hours:.2f} h) projected")
+
+
+def bench(network, factor: int, args: argparse.Namespace) -> None:
+    from cablemap.analysis.sweep import ScenarioSpec, plan_sweep
+    from cablemap.analysis.sweep_engine import compute_baseline
+
+    started = time.perf_counter()
+    plan = plan_sweep(network, ScenarioSpec(single=("cables",)), batch_size=args.batch)
+    compute_baseline(network, plan.setup)
+    cables = plan.scenarios
+    print(
+        f"{factor}x: {len(cables)} cables in service, {len(plan.setup.codes)} countries; "
+        f"plan + baseline {time.perf_counter() - started:.1f} s"
+    )
+    if factor == 1:
+        one = timed_sweep(network, plan, cables, jobs=1)
+        line("single cables, 1 worker (this process)", len(cables), one)
+        two = timed_sweep(network, plan, cables, jobs=2)
+        line("single cables, 2 local processes", len(cables), two)
+        speedup = one / two
+    else:
+        sample = cables[:: max(1, len(cables) // args.scaled_sample)]
+        one = timed_sweep(network, plan, sample, jobs=1)
+        line("single cables (sample), 1 worker", len(sample), one)
+        projected("all single cables, 1 worker", len(cables), len(sample) / one)
+        two = timed_sweep(network, plan, sample * 2, jobs=2)
+        line("single cables (sample x2), 2 local processes", 2 * len(sample), two)
+        speedup = (2 * len(sample) / two) / (len(sample) / one)
+    rate_one = len(cables) / one if factor == 1 else len(sample) / one
+    naive = naive_rate(network, plan, cables[:: max(1, len(cables) // args.naive_sample)])
+    print(f"{'naive (every pair searched again), 1 worker':<52} {naive:>38.2f} /s")
+    print(f"{'incremental against naive':<52} {rate_one / naive:>38.1f} x")
+    projected("all single cables, naive, 1 worker", len(cables), naive)
+    if args.dask:
+        for workers in (1, 2):
+            seconds = timed_sweep(network, plan, cables if factor == 1 else sample, workers=workers)
+            line(
+                f"single cables, Dask LocalCluster, {workers} worker(s)",
+                len(cables) if factor == 1 else len(sample),
+                seconds,
+            )
+    pairs = math.comb(len(cables), 2)
+    plan_pairs = dataclasses.replace(plan, scenarios=_pair_sample(network, plan, args.pair_sample))
+    seconds = timed_sweep(network, plan_pairs, plan_pairs.scenarios, jobs=1)
+    line("pairs of cables (sample), 1 worker", len(plan_pairs.scenarios), seconds)
+    rate = len(plan_pairs.scenarios) / seconds
+    projected("all pairs of cables, 1 worker", pairs, rate)
+    projected(f"all pairs of cables, 2 workers (x{speedup:.2f})", pairs, rate * speedup)
+    projected("all pairs of cables, naive, 1 worker", pairs, naive)
+
+
+def _pair_sample(network, plan, size: int):
+    """Every k-th pair of cables, spread over the whole list of pairs."""
+    import itertools
+
+    from cablemap.analysis.sweep_scenarios import Scenario, in_service_cables
+
+    cables = in_service_cables(network, plan.setup.excluded)
+    step = max(1, math.comb(len(cables), 2) // size)
+    pairs = itertools.islice(itertools.combinations(cables, 2), 0, None, step)
+    return [Scenario(f"pair:{a}+{b}", "pair", frozenset({a, b})) for a, b in pairs][:size]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--factors", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--naive-sample", type=int, default=30)
+    parser.add_argument("--pair-sample", type=int, default=300)
+    parser.add_argument("--scaled-sample", type=int, default=60)
+    parser.add_argument("--batch", type=int, default=25)
+    parser.add_argument("--dask", action="store_true")
+    args = parser.parse_args()
+
+    print(machine())
+    print(f"data: {args.data}; load average {os.getloadavg()[0]:.2f}")
+    for factor in args.factors:
+        started = time.perf_counter()
+        network = _network(args.data, factor)
+        print(f"{factor}x network built in {time.perf_counter() - started:.1f} s")
+        bench(network, factor, args)
+        print(f"load average {os.getloadavg()[0]:.2f}")
+
+
+def _network(data: Path, factor: int):
+    from cablemap.dataset.load import load_dataset
+    from cablemap.network.graph import build_network
+
+    if factor == 1:
+        return build_network(load_dataset(data))
+    from synthetic import synthetic_dataset
+
+    return build_network(synthetic_dataset(factor, data=data)[1])
+
+
+if __name__ == "__main__":
+    main()
