@@ -26,21 +26,37 @@ import argparse
 import dataclasses
 import math
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
 
 from bench_load import DEFAULT_DATA, machine
 
+CPU: list[float] = []
+"""CPU seconds (this process and its finished children) of the last timed sweep."""
+
+
+def cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
 
 def timed_sweep(network, plan, scenarios, **options) -> float:
-    """Seconds to run and store ``scenarios`` of ``plan`` (baseline included)."""
+    """Wall seconds to run and store ``scenarios`` of ``plan`` (baseline included).
+
+    The CPU seconds it took, children included, are left in :data:`CPU`: on a machine
+    shared with other work they say more than the wall time.
+    """
     from cablemap.analysis.sweep import run_sweep
 
     part = dataclasses.replace(plan, scenarios=scenarios)
     with tempfile.TemporaryDirectory() as tmp:
+        cpu = cpu_seconds()
         started = time.perf_counter()
         run_sweep(network, part, Path(tmp) / "out.parquet", **options)
+        CPU[:] = [cpu_seconds() - cpu]
         return time.perf_counter() - started
 
 
@@ -50,18 +66,21 @@ def naive_rate(network, plan, scenarios) -> float:
 
     baseline = compute_baseline(network, plan.setup)
     started = time.perf_counter()
+    cpu = time.process_time()
     for scenario in scenarios:
         run_scenario(network, plan.setup, baseline, scenario, naive=True)
+    CPU[:] = [time.process_time() - cpu]
     return len(scenarios) / (time.perf_counter() - started)
 
 
 def line(label: str, count: int, seconds: float) -> None:
-    print(f"{label:<52} {count:>9,} scenarios {seconds:>9.1f} s {count / seconds:>8.1f} /s")
+    cpu = f"  cpu {CPU[0]:.1f} s ({1000 * CPU[0] / count:.0f} ms/scenario)" if CPU else ""
+    print(f"{label:<48} {count:>7,} scenarios {seconds:>7.1f} s {count / seconds:>6.1f} /s{cpu}")
 
 
 def projected(label: str, count: int, rate: float) -> None:
     hours = count / rate / 3600
-    print(f"{label:<52} {count:>9,} scenarios {count / rate:>9.0f} s ({hours:.2f} h) projected")
+    print(f"{label:<48} {count:>7,} scenarios {count / rate:>7.0f} s ({hours:.2f} h) projected")
 
 
 def bench(network, factor: int, args: argparse.Namespace) -> None:
@@ -92,8 +111,9 @@ def bench(network, factor: int, args: argparse.Namespace) -> None:
         speedup = (2 * len(sample) / two) / (len(sample) / one)
     rate_one = len(cables) / one if factor == 1 else len(sample) / one
     naive = naive_rate(network, plan, cables[:: max(1, len(cables) // args.naive_sample)])
-    print(f"{'naive (every pair searched again), 1 worker':<52} {naive:>38.2f} /s")
-    print(f"{'incremental against naive':<52} {rate_one / naive:>38.1f} x")
+    count = len(cables[:: max(1, len(cables) // args.naive_sample)])
+    line("naive (every pair searched again, sample), 1 worker", count, count / naive)
+    print(f"{'incremental against naive (wall)':<48} {rate_one / naive:>34.1f} x")
     projected("all single cables, naive, 1 worker", len(cables), naive)
     if args.dask:
         for workers in (1, 2):

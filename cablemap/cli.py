@@ -1428,7 +1428,8 @@ def _sweep_outputs(network: Any, plan: Any, ranked: Any, o: dict[str, Any], rule
     from cablemap.render.sweep_summary import summary_csv, summary_text
 
     if o["top"]:
-        echo(summary_text(ranked, top=o["top"], degraded_ms=plan.setup.degraded_ms))
+        degraded = plan.setup.degraded_ms
+        echo(summary_text(ranked, top=o["top"], degraded_ms=degraded, policy=rules is not None))
     files: dict[Path, str | bytes] = {}
     if o["summary_path"] is not None:
         label = rules.label if rules is not None else None

@@ -26,13 +26,17 @@ TABLE_COLUMNS = (
 """Columns of the terminal table and their headings."""
 
 
-def summary_text(ranked: pd.DataFrame, *, top: int, degraded_ms: float) -> str:
-    """The ``top`` scenarios of a ranking as an aligned table, with a heading line."""
+def summary_text(ranked: pd.DataFrame, *, top: int, degraded_ms: float, policy: bool = True) -> str:
+    """The ``top`` scenarios of a ranking as an aligned table, with a heading line.
+
+    Without a ``policy`` the clean-route column is left out.
+    """
     shown = ranked.head(top)
-    rows = [[heading for _, heading in TABLE_COLUMNS]]
+    columns = [c for c in TABLE_COLUMNS if policy or c[0] != "clean_routes_lost"]
+    rows = [[heading for _, heading in columns]]
     for record in shown.to_dict("records"):
-        rows.append([_cell(column, record[column]) for column, _ in TABLE_COLUMNS])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
+        rows.append([_cell(column, record[column]) for column, _ in columns])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
     lines = [
         f"Scenarios ranked by impact ({len(shown)} of {len(ranked)}): countries cut off, "
         f"then country pairs disconnected, then pairs whose latency rose by {degraded_ms:g} ms "
