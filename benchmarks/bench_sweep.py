@@ -78,9 +78,23 @@ def line(label: str, count: int, seconds: float) -> None:
     print(f"{label:<48} {count:>7,} scenarios {seconds:>7.1f} s {count / seconds:>6.1f} /s{cpu}")
 
 
-def projected(label: str, count: int, rate: float) -> None:
-    hours = count / rate / 3600
-    print(f"{label:<48} {count:>7,} scenarios {count / rate:>7.0f} s ({hours:.2f} h) projected")
+def projected(label: str, count: int, rate: float, cpu_ms: float, workers: int = 1) -> None:
+    """A whole sweep projected from a sample: at the measured wall rate, and from CPU time.
+
+    The CPU projection (``cpu_ms`` per scenario over ``workers`` busy cores) is what an
+    unshared machine would take; the wall one is what this machine took at its load.
+    """
+    wall = count / rate
+    cpu = count * cpu_ms / 1000 / workers
+    print(
+        f"{label:<48} {count:>7,} scenarios {wall:>7.0f} s wall ({wall / 3600:.2f} h) at this "
+        f"load; {cpu:.0f} s ({cpu / 3600:.2f} h) from CPU time, projected"
+    )
+
+
+def cpu_ms(count: int) -> float:
+    """CPU milliseconds per scenario of the last timed run."""
+    return 1000 * CPU[0] / count
 
 
 def bench(network, factor: int, args: argparse.Namespace) -> None:
@@ -98,23 +112,32 @@ def bench(network, factor: int, args: argparse.Namespace) -> None:
     if factor == 1:
         one = timed_sweep(network, plan, cables, jobs=1)
         line("single cables, 1 worker (this process)", len(cables), one)
+        one_cpu = cpu_ms(len(cables))
         two = timed_sweep(network, plan, cables, jobs=2)
         line("single cables, 2 local processes", len(cables), two)
+        two_cpu = cpu_ms(len(cables))
         speedup = one / two
     else:
         sample = cables[:: max(1, len(cables) // args.scaled_sample)]
         one = timed_sweep(network, plan, sample, jobs=1)
         line("single cables (sample), 1 worker", len(sample), one)
-        projected("all single cables, 1 worker", len(cables), len(sample) / one)
+        one_cpu = cpu_ms(len(sample))
+        projected("all single cables, 1 worker", len(cables), len(sample) / one, one_cpu)
         two = timed_sweep(network, plan, sample * 2, jobs=2)
         line("single cables (sample x2), 2 local processes", 2 * len(sample), two)
+        two_cpu = cpu_ms(2 * len(sample))
+        projected("all single cables, 2 workers", len(cables), 2 * len(sample) / two, two_cpu, 2)
         speedup = (2 * len(sample) / two) / (len(sample) / one)
     rate_one = len(cables) / one if factor == 1 else len(sample) / one
     naive = naive_rate(network, plan, cables[:: max(1, len(cables) // args.naive_sample)])
     count = len(cables[:: max(1, len(cables) // args.naive_sample)])
     line("naive (every pair searched again, sample), 1 worker", count, count / naive)
-    print(f"{'incremental against naive (wall)':<48} {rate_one / naive:>34.1f} x")
-    projected("all single cables, naive, 1 worker", len(cables), naive)
+    naive_cpu = cpu_ms(count)
+    print(
+        f"{'incremental against naive':<48} {rate_one / naive:.1f} x by wall time, "
+        f"{naive_cpu / one_cpu:.1f} x by CPU time"
+    )
+    projected("all single cables, naive, 1 worker", len(cables), naive, naive_cpu)
     if args.dask:
         for workers in (1, 2):
             seconds = timed_sweep(network, plan, cables if factor == 1 else sample, workers=workers)
@@ -128,9 +151,16 @@ def bench(network, factor: int, args: argparse.Namespace) -> None:
     seconds = timed_sweep(network, plan_pairs, plan_pairs.scenarios, jobs=1)
     line("pairs of cables (sample), 1 worker", len(plan_pairs.scenarios), seconds)
     rate = len(plan_pairs.scenarios) / seconds
-    projected("all pairs of cables, 1 worker", pairs, rate)
-    projected(f"all pairs of cables, 2 workers (x{speedup:.2f})", pairs, rate * speedup)
-    projected("all pairs of cables, naive, 1 worker", pairs, naive)
+    pair_cpu = cpu_ms(len(plan_pairs.scenarios))
+    projected("all pairs of cables, 1 worker", pairs, rate, pair_cpu)
+    projected(
+        f"all pairs of cables, 2 workers (x{speedup:.2f} wall)",
+        pairs,
+        rate * speedup,
+        pair_cpu * two_cpu / one_cpu,
+        2,
+    )
+    projected("all pairs of cables, naive, 1 worker", pairs, naive, naive_cpu)
 
 
 def _pair_sample(network, plan, size: int):
