@@ -191,12 +191,15 @@ def _connect(distributed: Any, scheduler: str | None, workers: int | None, owned
             ) from None
         owned.append(client)
         return client
+    import logging
+
     cluster = distributed.LocalCluster(
         n_workers=workers or 1,
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
+        silence_logs=logging.ERROR,  # not the nannies' notes on closing, amid our output
     )
     owned.append(cluster)
     client = distributed.Client(cluster)
