@@ -28,8 +28,15 @@ if TYPE_CHECKING:
 SINGLE_KINDS = ("cables", "segments", "stations")
 FORMAT = "cablemap-sweep 1"
 DEFAULT_BATCH = 25
-RANK_BY = ("countries_cut_off", "pairs_disconnected", "pairs_degraded", "clean_routes_lost")
-"""The order of impact: countries cut off first, then pairs disconnected, degraded, clean lost."""
+RANK_BY = (
+    "countries_cut_off",
+    "pairs_disconnected",
+    "pairs_degraded",
+    "clean_routes_lost",
+    "max_latency_increase_ms",
+)
+"""The order of impact: countries cut off first, then pairs disconnected, degraded, clean
+routes lost, and the largest latency increase."""
 
 
 class SweepInterruptedError(CablemapError):
