@@ -338,7 +338,9 @@ def _rows(
     old = baseline.best.km[o, d]
     connected = np.isfinite(new)
     new_km = np.where(connected, new, np.nan)
-    increase = np.where(connected & np.isfinite(old), new - old, np.nan)
+    both = connected & np.isfinite(old)
+    increase = np.full(len(o), np.nan)
+    increase[both] = new[both] - old[both]
     frame = pd.DataFrame(
         {
             "scenario": np.full(len(o), scenario.id, dtype=object),
