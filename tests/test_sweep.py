@@ -207,3 +207,10 @@ def test_without_dask_one_line_says_what_to_install(network, plan, tmp_path, mon
 
 def test_interrupt_error_says_how_to_continue():
     assert SweepInterruptedError.exit_code == 130
+
+
+def test_the_public_api_names_the_sweep():
+    import cablemap
+
+    assert cablemap.run_sweep is run_sweep and cablemap.plan_sweep is plan_sweep
+    assert cablemap.ScenarioSpec is ScenarioSpec and cablemap.rank_scenarios is rank_scenarios
