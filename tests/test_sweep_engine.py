@@ -9,13 +9,9 @@ import pytest
 from cablemap.analysis.matrix import compute_matrix
 from cablemap.analysis.query import trace_routes
 from cablemap.analysis.sweep import ScenarioSpec, build_scenarios, plan_sweep
-from cablemap.analysis.sweep_engine import (
-    _fast_weights,
-    compute_baseline,
-    run_scenario,
-    scenario_weights,
-)
+from cablemap.analysis.sweep_engine import compute_baseline, run_scenario
 from cablemap.analysis.sweep_scenarios import Scenario
+from cablemap.analysis.sweep_weights import fast_weights, scenario_weights
 from cablemap.errors import NoRouteError
 
 POLICY = "clean-network-2020"
@@ -59,7 +55,7 @@ def test_fast_weights_equal_the_full_computation(network, plan, baseline):
     scenarios.append(Scenario("pair", "pair", frozenset({"sierra-leone-cable", "seacom"})))
     scenarios.append(Scenario("all-ace", "pair", frozenset({"africa-coast-to-europe-ace"})))
     for scenario in scenarios:
-        fast = _fast_weights(network, plan.setup, baseline.best.weights, scenario)
+        fast = fast_weights(network, plan.setup, baseline.best.weights, scenario)
         full = scenario_weights(network, plan.setup, scenario.cables, scenario.edges)
         assert np.array_equal(fast, full), scenario.id
 

@@ -19,7 +19,6 @@ scenarios, so a batch gives the same rows on any worker.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ import pandas as pd
 
 from cablemap.analysis.sweep_search import SearchGraph
 from cablemap.analysis.sweep_trees import TreeIndex, build_tree_index
+from cablemap.analysis.sweep_weights import fast_weights, scenario_weights, with_clean
 from cablemap.network.graph import FIBRE_KM_PER_MS
 
 if TYPE_CHECKING:
@@ -116,88 +116,6 @@ class Baseline:
         return frame
 
 
-def scenario_weights(
-    network: Network, setup: SweepSetup, cables: frozenset[str], edges: frozenset[int]
-) -> np.ndarray:
-    """Edge costs with these cables and edges failed, as ``compute_matrix`` sets them."""
-    excluded = setup.excluded | cables
-    weights = np.asarray(network.weights(excluded, setup.change_cost), dtype=float)
-    blocked = network.blocked_terrestrial(excluded, setup.terrestrial) | setup.blocked | edges
-    if blocked:
-        weights[np.fromiter(blocked, dtype=np.int64, count=len(blocked))] = math.inf
-    return weights
-
-
-def _fast_weights(
-    network: Network, setup: SweepSetup, base: np.ndarray, scenario: Scenario
-) -> np.ndarray:
-    """:func:`scenario_weights`, computed from the baseline's weights.
-
-    Failing cables also closes the terrestrial links of every station left with no
-    usable cable (``Network.blocked_terrestrial``). While each such station's country
-    keeps another station with a usable cable, that is all that changes, and the
-    baseline's weights with the scenario's cables, edges and those links at infinity are
-    the same answer at a fraction of the cost. When a country loses its last usable
-    cable its stations turn into land waypoints instead: then the weights are computed
-    in full.
-    """
-    excluded = setup.excluded | scenario.cables
-    lost = {
-        station
-        for cable_id in scenario.cables
-        for station in _landings(network)[0].get(cable_id, ())
-        if not any(c not in excluded for c in network.station_cables.get(station, ()))
-    }
-    if lost:
-        countries = {network.stations[s].iso2 for s in lost}
-        for station, cables in network.station_cables.items():
-            country = network.stations[station].iso2
-            if (
-                station not in lost
-                and country in countries
-                and any(c not in excluded for c in cables)
-            ):
-                countries.discard(country)
-        if countries:  # a country with no usable cable left
-            return scenario_weights(network, setup, scenario.cables, scenario.edges)
-    weights = base.copy()
-    failed = [e for c in scenario.cables for e in _cable_edges(network, c)]
-    failed += [e for s in lost for e in _landings(network)[1].get(s, ())]
-    failed += list(scenario.edges)
-    if failed:
-        weights[np.asarray(failed, dtype=np.int64)] = math.inf
-    return weights
-
-
-def _cable_edges(network: Network, cable_id: str) -> list[int]:
-    position = network.cable_position.get(cable_id)
-    return network.cable_edges[position] if position is not None else []
-
-
-def _landings(network: Network) -> tuple[dict[str, list[str]], dict[str, list[int]]]:
-    """Stations of each cable and terrestrial edges of each station (once per network)."""
-    cached = network._memo.get("sweep-landings")
-    if cached is None:
-        stations: dict[str, list[str]] = {}
-        for station, cables in network.station_cables.items():
-            for cable in cables:
-                stations.setdefault(cable, []).append(station)
-        links: dict[str, list[int]] = {}
-        for edge, _, a, b in network.terrestrial_edges:
-            links.setdefault(a, []).append(edge)
-            links.setdefault(b, []).append(edge)
-        cached = network._memo["sweep-landings"] = (stations, links)
-    return cached  # type: ignore[no-any-return]
-
-
-def _with_clean(weights: np.ndarray, setup: SweepSetup) -> np.ndarray:
-    clean = weights.copy()
-    assert setup.clean_blocked is not None
-    if setup.clean_blocked:
-        clean[np.fromiter(setup.clean_blocked, dtype=np.int64)] = math.inf
-    return clean
-
-
 def compute_baseline(network: Network, setup: SweepSetup) -> Baseline:
     """The baseline: best (and clean) routes of every pair, and their indexed trees."""
     search = SearchGraph(network)
@@ -209,7 +127,7 @@ def compute_baseline(network: Network, setup: SweepSetup) -> Baseline:
         index = build_tree_index(predecessors, sinks, search.tails, search.heads)
         return _Trees(w, cost, km, index)
 
-    clean = trees(_with_clean(weights, setup)) if setup.clean_blocked is not None else None
+    clean = trees(with_clean(weights, setup)) if setup.clean_blocked is not None else None
     disjoint = _disjoint(network, setup, frozenset()) if setup.resilience else None
     return Baseline(trees(weights), clean, disjoint, search)
 
@@ -284,12 +202,12 @@ def run_scenario(
         The rows (:data:`ROW_COLUMNS`) of every pair whose answer differs from the
         baseline, and the scenario's summary (see :func:`summarise`).
     """
-    weights = _fast_weights(network, setup, baseline.best.weights, scenario)
+    weights = fast_weights(network, setup, baseline.best.weights, scenario)
     search = baseline.search
     cost, km, searched = _after(network, setup, search, baseline.best, weights, naive)
     clean_km = None
     if baseline.clean is not None:
-        clean_weights = _with_clean(weights, setup)
+        clean_weights = with_clean(weights, setup)
         _, clean_km, _ = _after(network, setup, search, baseline.clean, clean_weights, naive)
     disjoint = None
     if baseline.disjoint is not None and scenario.cables and not scenario.edges:
