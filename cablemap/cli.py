@@ -1431,3 +1431,189 @@ def serve(ctx: Context, host: str, port: int, open_browser: bool) -> None:
         open_browser=open_browser,
         say=lambda line: echo(line, err=True),
     )
+
+
+@cli.command("sweep")
+@click.option(
+    "--single",
+    multiple=True,
+    type=click.Choice(["cables", "segments", "stations"]),
+    help="Fail each cable, segment or landing station alone (repeatable).",
+)
+@click.option("--pairs", type=click.Choice(["cables"]), default=None, help="Every pair of cables.")
+@click.option("--regions", is_flag=True, help="Every named region (--cut-in regions).")
+@click.option("--owners", is_flag=True, help="Each registry entity's cables withdrawn.")
+@click.option(
+    "--random",
+    "random_count",
+    type=click.IntRange(1, 10_000_000),
+    default=None,
+    metavar="N",
+    help="N random draws of --failures cables.",
+)
+@click.option("--failures", type=click.IntRange(1, 1000), default=2, show_default=True, metavar="K")
+@click.option(
+    "--weight",
+    type=click.Choice(["length"]),
+    default=None,
+    help="Draw cables in proportion to their length.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--countries",
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="C[,C...]",
+    help="Only pairs of these countries (default: every country).",
+)
+@policy_option("Add the best clean route and whether a scenario loses it.")
+@click.option("--resilience", is_flag=True, help="Add cable-disjoint routes (slow).")
+@click.option(
+    "--degraded-ms",
+    type=click.FloatRange(0, 10_000),
+    default=5.0,
+    show_default=True,
+    help="A pair is degraded when its one-way latency rises by this much.",
+)
+@cut_options
+@filter_options
+@output_option("Directory of Parquet results (OUT.parquet).")
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the ranking of every scenario as CSV.",
+)
+@image_option("Write a criticality map (.png or .svg).")
+@click.option(
+    "--top",
+    type=click.IntRange(0, 100_000),
+    default=20,
+    show_default=True,
+    help="Scenarios shown in the table.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 1024),
+    default=None,
+    help="Local processes [default: the number of cores].",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Run on this Dask scheduler (tcp://host:8786).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 1024),
+    default=None,
+    help="Run on a Dask LocalCluster of N worker processes.",
+)
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=25, show_default=True)
+@click.option("--resume", is_flag=True, help="Continue the sweep stored in -o.")
+@pass_context
+def sweep(ctx: Context, **options: Any) -> None:
+    """Fail cables, segments, stations, regions or owners and rank them by impact."""
+    from cablemap.analysis.sweep import ScenarioSpec, plan_sweep, rank_scenarios, run_sweep
+    from cablemap.analysis.sweep_store import SweepStore, require_parquet
+    from cablemap.errors import UserError
+
+    o = options
+    if o["scheduler"] is not None and o["workers"] is not None:
+        raise UserError("give --scheduler or --workers, not both")
+    for path, suffixes in ((o["summary_path"], (".csv",)), (o["image_path"], (".png", ".svg"))):
+        if path is not None and path.suffix.lower() not in suffixes:
+            raise UserError(f"cannot write {path}: give a {' or '.join(suffixes)} file")
+    require_parquet()
+    spec = ScenarioSpec(
+        single=tuple(dict.fromkeys(o["single"])),
+        pairs=o["pairs"] is not None,
+        regions=o["regions"],
+        owners=o["owners"],
+        random=o["random_count"] or 0,
+        failures=o["failures"],
+        weight=o["weight"],
+        seed=o["seed"],
+    )
+    if not (spec.single or spec.pairs or spec.regions or spec.owners or spec.random):
+        raise UserError("say what fails: --single, --pairs, --regions, --owners or --random")
+    rules = _policy(o["policy"], o["policy_date"])
+    network = _load_network(ctx)
+    if o["countries"]:
+        from cablemap.analysis.places import place_texts
+
+        countries = place_texts(network.places, o["countries"])
+    plan = plan_sweep(
+        network,
+        spec,
+        countries=countries if o["countries"] else None,
+        policy=rules,
+        resilience=o["resilience"],
+        degraded_ms=o["degraded_ms"],
+        as_of=o["as_of"],
+        include_planned=o["include_planned"],
+        terrestrial=o["terrestrial"],
+        include_status=o["include_status"],
+        change_cost=o["change_cost"],
+        cut=o["cut"],
+        cut_near=o["cut_near"],
+        cut_in=o["cut_in"],
+        batch_size=o["batch_size"],
+    )
+    _run_sweep_with_progress(network, plan, o, run_sweep)
+    ranked = rank_scenarios(SweepStore(o["output"]).read_scenarios())
+    _sweep_outputs(network, plan, ranked, o, rules)
+
+
+def _run_sweep_with_progress(network: Any, plan: Any, o: dict[str, Any], run: Any) -> None:
+    """Run a sweep with a progress bar on a terminal; Ctrl-C says how to continue."""
+    from tqdm import tqdm
+
+    from cablemap.analysis.sweep import SweepInterruptedError
+
+    jobs = o["jobs"] or os.cpu_count() or 1
+    with tqdm(total=len(plan.scenarios), unit="scenario", disable=None, file=sys.stderr) as bar:
+        try:
+            result = run(
+                network,
+                plan,
+                o["output"],
+                jobs=jobs,
+                scheduler=o["scheduler"],
+                workers=o["workers"],
+                resume=o["resume"],
+                progress=bar.update,
+            )
+        except KeyboardInterrupt:
+            raise SweepInterruptedError(
+                f"interrupted; the finished batches are stored in {o['output']}: run the same "
+                "command with --resume to continue"
+            ) from None
+    echo(
+        f"wrote {result.path} ({result.scenarios:,} scenarios; {result.batches_run} batches run"
+        + (f", {result.batches_skipped} found done)" if result.batches_skipped else ")")
+    )
+
+
+def _sweep_outputs(network: Any, plan: Any, ranked: Any, o: dict[str, Any], rules: Any) -> None:
+    """Print the ranking; write its CSV and the criticality map if asked for."""
+    from cablemap.files import write_all
+    from cablemap.render.sweep_summary import summary_csv, summary_text
+
+    if o["top"]:
+        degraded = plan.setup.degraded_ms
+        echo(summary_text(ranked, top=o["top"], degraded_ms=degraded, policy=rules is not None))
+    files: dict[Path, str | bytes] = {}
+    if o["summary_path"] is not None:
+        label = rules.label if rules is not None else None
+        files[o["summary_path"]] = summary_csv(ranked, network.provenance.as_dict(), label)
+    if o["image_path"] is not None:
+        from cablemap.render.static import image_bytes
+        from cablemap.render.static.criticality import criticality_figure
+
+        files[o["image_path"]] = image_bytes(criticality_figure(network, ranked), o["image_path"])
+    for path in write_all(files) if files else []:
+        echo(f"wrote {path}")
