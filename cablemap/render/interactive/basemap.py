@@ -114,6 +114,7 @@ class _Map(folium.Map):
             f"{root} .{LEGEND_CLASS} .cm-title {{ font-weight: 600; cursor: pointer; }}\n"
             f"{root} .{LEGEND_CLASS} details[open] .cm-title {{ margin-bottom: 2px; }}\n"
             f"{root} .{LEGEND_CLASS} .cm-note {{ color: #555; font-size: 10.5px; }}\n"
+            f"{root} .{LEGEND_CLASS} .cm-body {{ overflow-y: auto; }}\n"
             f"{root} .{LABEL_CLASS} {{ background: rgba(255,255,255,0.8); border: 0;"
             " box-shadow: none; border-radius: 2px; padding: 0 3px; color: #222;"
             " font: 11px/1.3 system-ui, 'DejaVu Sans', sans-serif; }\n"
@@ -185,7 +186,9 @@ def _finish(
         m.add_child(group)
     layers = folium.LayerControl(collapsed=False)
     layers.add_to(m)
-    m.fit_bounds(bounds, padding=(FIT_PADDING_PX, FIT_PADDING_PX))
+    fit = folium.map.FitBounds(bounds, padding=(FIT_PADDING_PX, FIT_PADDING_PX))
+    fit.options["animate"] = False  # the view is there at once, for the layout script
+    m.add_child(fit)
     names = group.get_name() if group is not None else None
     m.add_child(_Layout(control.get_name(), layers.get_name(), names, labels, ends, avoid))
     return m

@@ -2,8 +2,8 @@
 
 Where the legend may sit and which labels fit depend on the size of the map on the
 reader's screen (a full page, a 900 px column of a report, a notebook), so a short
-script decides at load time, and again when the map is resized, zoomed or the legend
-opened:
+script decides at load time, and again when the map is resized, zoomed, panned or the
+legend opened or closed:
 
 - the legend starts open on a roomy map and closed (its title only) on a narrow one
   (:data:`ROOMY_PX`), where the list of layers also shrinks to Leaflet's layers icon;
@@ -136,12 +136,16 @@ class _Layout(_DataElement):
                 layers.remove();
                 layers.addTo(map);
             }
+            var body = box.querySelector(".cm-body");
+            if (body) {  // an open legend scrolls within the map
+                body.style.maxHeight = Math.max(start.y - 110, 60) + "px";
+            }
             if (details) {
                 details.open = spacious;
                 details.addEventListener("toggle", function () { placeLegend(); placeLabels(); });
             }
             layout();
-            map.on("zoomend", placeLabels);
+            map.on("zoomend moveend", placeLabels);
             map.on("resize", layout);
             map.on("overlayadd", placeLabels);
         })();

@@ -32,7 +32,7 @@ def short_cable_name(name: str, *, limit: int = CABLE_NAME_LIMIT) -> str:
     str
         ``name``; or, when longer than ``limit``, the last bracketed abbreviation in it
         ("Pacific Light Cable Network (PLCN)" -> "PLCN"); or failing that the name cut
-        at ``limit`` characters with an ellipsis.
+        before ``limit`` characters (at a word's end where it can) with an ellipsis.
     """
     stripped = " ".join(name.split())
     if len(stripped) <= limit:
@@ -40,7 +40,9 @@ def short_cable_name(name: str, *, limit: int = CABLE_NAME_LIMIT) -> str:
     found = _BRACKETED.findall(stripped)
     if found and found[-1].strip():
         return found[-1].strip()
-    return stripped[: limit - 1].rstrip() + "\u2026"
+    cut = stripped[: limit - 1]
+    word = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
+    return word.rstrip(" -,") + "\u2026"
 
 
 def station_city(name: str, *, limit: int = CITY_LIMIT) -> str:

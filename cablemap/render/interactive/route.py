@@ -3,7 +3,12 @@
 A route map is centred on the shortest arc of longitude covering the route, and every
 line of the route is shifted by whole turns into the 360-degree window around that
 centre, so a route from the United States to Japan is drawn across the Pacific and the
-view is fitted to it. Context layers (other cables) are cut at the window's edges.
+view is fitted to it. Context layers (other cables) are moved into that window whole.
+
+Route 1 is drawn first and widest, each later route narrower on top of it, with a white
+band under a piece that runs on a segment an earlier route uses, so that no route hides
+another. The stations are named (:mod:`~cablemap.render.interactive.layout` places the
+names and the legend in the browser); a route's two ends are larger dark dots.
 """
 
 from __future__ import annotations
