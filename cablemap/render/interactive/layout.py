@@ -9,10 +9,11 @@ legend opened or closed:
   (:data:`ROOMY_PX`), where the list of layers also shrinks to Leaflet's layers icon;
   it goes to the corner where it covers no route end and the fewest other points of
   interest, and closes itself if open it would cover a route end;
-- each label goes right, left, above or below its station, the first side where it
-  stays in the map and clear of the legend (and the other controls), the stations'
-  markers and the labels placed before it (the ends first); a label that fits nowhere
-  is hidden, except an end's, which takes the side where it overlaps least.
+- each label goes right, left, above or below its station (or a line higher or lower,
+  right or left, where stations crowd), the first place where it stays in the map and
+  clear of the legend (and the other controls), the stations' markers and the labels
+  placed before it (the ends first); a label that fits nowhere is hidden, except an
+  end's, which takes the place where it overlaps least.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ class _Layout(_DataElement):
                 return tip;
             });
             var sides = [["right", [8, 0]], ["left", [-8, 0]], ["top", [0, -7]],
-                         ["bottom", [0, 7]]];
+                         ["bottom", [0, 7]], ["right", [6, -13]], ["right", [6, 13]],
+                         ["left", [-6, -13]], ["left", [-6, 13]]];
             function rect(el) {
                 var r = el.getBoundingClientRect();
                 var c = map.getContainer().getBoundingClientRect();
@@ -99,22 +101,23 @@ class _Layout(_DataElement):
             }
             function placeLabels() {
                 var controls = map.getContainer().querySelectorAll(".leaflet-control");
-                var taken = Array.prototype.map.call(controls, rect).concat(
-                    tips.map(function (t) { return around(t.getLatLng(), 6); }));
+                var taken = Array.prototype.map.call(controls, function (c) {
+                    return [rect(c), 5];  // a control, or a name placed: worse to cover
+                }).concat(tips.map(function (t) { return [around(t.getLatLng(), 6), 1]; }));
                 tips.forEach(function (tip, i) {
                     var el = tip.getElement(), best = null;
                     if (!el || !tip._map) { return; }
                     L.DomUtil.removeClass(el, "cm-hidden");
                     for (var k = 0; k < sides.length && (best === null || best[0] > 0); k++) {
                         var r = turn(tip, sides[k]), cost = inside(r) ? 0 : 1000;
-                        taken.forEach(function (t) { cost += meet(r, t) ? 1 : 0; });
+                        taken.forEach(function (t) { cost += meet(r, t[0]) ? t[1] : 0; });
                         if (best === null || cost < best[0]) { best = [cost, k, r]; }
                     }
                     if (best[0] > 0 && !labels[i][3]) {  // only an end's name may overlap
                         L.DomUtil.addClass(el, "cm-hidden");
                         return;
                     }
-                    taken.push(best[1] === k - 1 ? best[2] : turn(tip, sides[best[1]]));
+                    taken.push([best[1] === k - 1 ? best[2] : turn(tip, sides[best[1]]), 5]);
                 });
             }
             function turn(tip, side) {

@@ -195,6 +195,31 @@ def _piece_line(
     return line
 
 
+def _routes_group(
+    pieces: Sequence[_Piece],
+    usage: dict[str, list[str]],
+    ends: set[str],
+    exposures: dict[str, StationExposure],
+    network: Network,
+    policy: str | None,
+    centre: float,
+) -> folium.FeatureGroup:
+    """Layer "Routes": the pieces, route 1 first and widest, then the station markers."""
+    group = folium.FeatureGroup(name="Routes")
+    several = len({p.rank for p in pieces}) > 1
+    for piece in sorted(pieces, key=lambda p: p.rank):
+        if piece.segment_id in _drawn_below(pieces, piece.rank):
+            group.add_child(_casing(piece))
+        group.add_child(_piece_line(piece, network, policy, several=several))
+    names = _cable_names(network)
+    for station_id, uses in usage.items():
+        if station_id in exposures:
+            end = station_id in ends
+            marker = _station_marker(exposures[station_id], network, names, uses, centre, end=end)
+            group.add_child(marker)
+    return group
+
+
 def _drawn_below(pieces: Sequence[_Piece], rank: int) -> set[str]:
     """The segments of the routes ranked before ``rank`` (drawn under it)."""
     return {p.segment_id for p in pieces if p.rank < rank and p.segment_id}
@@ -421,20 +446,8 @@ def route_map(report: RouteReport, network: Network) -> folium.Map:
     if flags is not None:
         risky = [e for e in exposures if e.risky]
         m.add_child(_stations_layer(risky, network, centre, name="Risky stations", show=False))
-    group = folium.FeatureGroup(name="Routes")
-    several = len(routes) > 1
-    for piece in sorted(pieces, key=lambda p: p.rank):  # route 1 widest, drawn first
-        if piece.segment_id in _drawn_below(pieces, piece.rank):
-            group.add_child(_casing(piece))
-        group.add_child(_piece_line(piece, network, policy, several=several))
     by_id = {e.id: e for e in exposures if e.id in usage}
-    names = _cable_names(network)
-    for station_id, uses in usage.items():
-        if station_id in by_id:
-            end = station_id in ends
-            marker = _station_marker(by_id[station_id], network, names, uses, centre, end=end)
-            group.add_child(marker)
-    m.add_child(group)
+    m.add_child(_routes_group(pieces, usage, ends, by_id, network, policy, centre))
     bounds = _bounds(every) if len(every) else [list(b) for b in WORLD_BOUNDS]
     kinds = (bool(service.not_built), bool(out))
     legend = _route_legend(report, routes, title, pieces, kinds)
