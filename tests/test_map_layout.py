@@ -233,6 +233,25 @@ def test_planned_cables_are_dashed_on_routes_context_and_legend(network: Network
     assert "Planned cable (not in service yet)" in interactive.to_html(m, self_contained=False)
 
 
+def test_a_route_over_a_cable_the_overlay_keeps_out_is_dotted(network: Network) -> None:
+    from cablemap.render import style
+
+    report = trace_routes(network, "US", "CU", k=2, include_status=("military",))
+    hops = [h for r in shown_routes(report) for h in r.hops if h.cable_id == "gtmo-1"]
+    assert hops, "the case needs the military GTMO-1 cable, brought back by include_status"
+    m = interactive.route_map(report, network)
+    dotted = [
+        e
+        for e in elements(m)
+        if isinstance(e, folium.PolyLine)
+        and interactive.NOT_ROUTED_CLASS in e.options.get("className", "").split()
+    ]
+    assert len(dotted) == sum(len(h.segment_ids) for h in hops)
+    assert all(line.options["dashArray"] == style.NOT_ROUTED_DASH for line in dotted)
+    page = interactive.to_html(m, self_contained=False)
+    assert "military: not routed over unless asked for" in page
+
+
 # --- views ---------------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from cablemap.render.interactive.classes import (
     DIRECT_CLASS,
     END_CLASS,
     FLAGGED_CLASS,
+    NOT_ROUTED_CLASS,
     PLANNED_CLASS,
     ROUTE_CLASS,
     STATION_CLASS,
@@ -89,6 +90,9 @@ class _Piece:
     """The hop's cable is not in service yet (planned, or ready for service later)."""
     between: tuple[str, str] = ("", "")
     """Names of the segment's two ends: stations, or "a branching unit at sea"."""
+    status: str | None = None
+    """The cable's status when the overlay keeps it out of routes by default (military,
+    non-commercial, ...) and the question brought it back (``include_status``)."""
 
 
 def _route_pieces(
@@ -96,10 +100,12 @@ def _route_pieces(
     network: Network,
     flags: PolicyFlags | None,
     planned: frozenset[str] = frozenset(),
+    out: frozenset[str] = frozenset(),
 ) -> list[_Piece]:
     """One piece per cable segment of every cable hop, and one per backhaul hop.
 
-    ``planned``: cables not yet in service in the report's year (their pieces are dashed).
+    ``planned``: cables not yet in service in the report's year (their pieces are dashed);
+    ``out``: cables the status overlay keeps out of routes by default (dotted).
     """
     segments = network.topology.segments
     geometry = dict(zip(segments["segment_id"], segments.geometry, strict=True))
@@ -129,7 +135,9 @@ def _route_pieces(
                 later = hop.cable_id in planned
                 first, last = nodes[segment_id]
                 between = (_node_name(network, first), _node_name(network, last))
-                pieces.append(_Piece(*common, segment_id, xy, found, km, later, between))
+                status = network.cables[hop.cable_id].status if hop.cable_id in out else None
+                piece = _Piece(*common, segment_id, xy, found, km, later, between, status)
+                pieces.append(piece)
     return pieces
 
 
@@ -161,7 +169,16 @@ def _piece_line(
     classes += [FLAGGED_CLASS] if flagged else []
     classes += [BACKHAUL_CLASS] if backhaul else []
     classes += [PLANNED_CLASS] if piece.planned else []
-    dash = style.BACKHAUL_DASH if backhaul else PLANNED_DASH if piece.planned else None
+    classes += [NOT_ROUTED_CLASS] if piece.status else []
+    dash = (
+        style.BACKHAUL_DASH
+        if backhaul
+        else PLANNED_DASH
+        if piece.planned
+        else style.NOT_ROUTED_DASH
+        if piece.status
+        else None
+    )
     line = folium.PolyLine(
         _latlon(piece.coords, ROUTE_DECIMALS),
         color=colour,
@@ -175,6 +192,7 @@ def _piece_line(
         if backhaul
         else (hop.cable_name or hop.cable_id or "")
     ) + (" (planned: not in service yet)" if piece.planned else "")
+    what += f" ({piece.status}: not routed over unless asked for)" if piece.status else ""
     start, end = network.stations[hop.from_station], network.stations[hop.to_station]
     detail = (
         f"<div>This segment: {_e(piece.between[0])} &ndash; {_e(piece.between[1])}, "
@@ -334,7 +352,7 @@ def _route_legend(
         entries.append((known[style.BACKHAUL], style.BACKHAUL, "dashed"))
     if any(p.planned for p in pieces) or context[0]:
         entries.append(("Planned cable (not in service yet)", style.OTHER_CABLE, "dashed"))
-    if context[1]:
+    if context[1] or any(p.status for p in pieces):
         entries.append(
             ("Not routed over: retired, military, non-commercial", style.NOT_ROUTED, "dotted")
         )
@@ -414,7 +432,7 @@ def route_map(report: RouteReport, network: Network) -> folium.Map:
     policy = report.policy.label if report.policy is not None else None
     service = service_year(network, report.filters.as_of, False)
     out = service.excluded - service.not_built
-    pieces = _route_pieces(routes, network, flags, service.not_built)
+    pieces = _route_pieces(routes, network, flags, service.not_built, out)
     usage = _route_usage(routes)
     ends = _route_ends(routes)
     exposures = station_exposure(network.dataset, flags)
