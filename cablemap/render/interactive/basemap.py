@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 import folium
 import numpy as np
@@ -148,19 +149,30 @@ def _land_polygons() -> np.ndarray | None:
 
 def _land_layer(centre: float) -> folium.FeatureGroup | None:
     """Land under the tiles (see :data:`LAND_FILE`), or ``None`` without the basemap."""
+    items = _land_items(round(centre, 4))
+    if not items:
+        return None
+    fill = {"fill": True, "fillColor": LAND, "fillOpacity": 1.0, "color": "#bdbdbd"}
+    land = {**fill, "weight": 0.6, "pane": LAND_PANE, "interactive": False}
+    group = folium.FeatureGroup(name="Land", control=False)
+    group.add_child(_Features(list(items), [{**land, "className": LAND_CLASS}], [], []))
+    return group
+
+
+@lru_cache(maxsize=16)
+def _land_items(centre: float) -> tuple[list[Any], ...]:
+    """The land around ``centre`` (and :data:`MARGIN_DEGREES` past the edges), encoded.
+
+    Kept for the last few centres: the world maps of a session share one.
+    """
     polygons = _land_polygons()
     if polygons is None or not polygons.size:
-        return None
+        return ()
     rings = [
         [shapely.get_coordinates(ring) for ring in (p.exterior, *p.interiors)]
         for p in _window_polygons(polygons, centre, MARGIN_DEGREES)
     ]
-    fill = {"fill": True, "fillColor": LAND, "fillOpacity": 1.0, "color": "#bdbdbd"}
-    land = {**fill, "weight": 0.6, "pane": LAND_PANE, "interactive": False}
-    group = folium.FeatureGroup(name="Land", control=False)
-    items = [[0, -1, -1, encoded] for encoded in _encode(rings) if encoded]
-    group.add_child(_Features(items, [{**land, "className": LAND_CLASS}], [], []))
-    return group
+    return tuple([0, -1, -1, encoded] for encoded in _encode(rings) if encoded)
 
 
 def _finish(

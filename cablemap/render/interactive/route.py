@@ -110,13 +110,8 @@ def _route_pieces(
     segments = network.topology.segments
     geometry = dict(zip(segments["segment_id"], segments.geometry, strict=True))
     length = dict(zip(segments["segment_id"], segments["length_km"], strict=True))
-    nodes = dict(
-        zip(
-            segments["segment_id"],
-            zip(segments["from_node"], segments["to_node"], strict=True),
-            strict=True,
-        )
-    )
+    ends = zip(segments["from_node"].tolist(), segments["to_node"].tolist(), strict=True)
+    nodes = dict(zip(segments["segment_id"].tolist(), ends, strict=True))
     pieces = []
     for route in routes:
         for number, hop in enumerate(route.hops, start=1):
