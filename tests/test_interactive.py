@@ -251,6 +251,20 @@ def test_lines_crossing_a_window_edge_are_whole_and_enter_from_the_other_edge() 
     assert kept[0][:, 0].tolist() == [-20.0, 20.0]
 
 
+def test_lines_and_stations_near_an_edge_are_repeated_past_the_other_edge() -> None:
+    import numpy as np
+    import shapely
+
+    from cablemap.render.interactive.geometry import MARGIN_DEGREES, _lon_copies
+
+    near = shapely.LineString([(150.0, -15.0), (170.0, -18.0)])  # Fiji side, inside
+    (parts,) = interactive._window_parts(np.array([near], dtype=object), 0.0)
+    assert [part[:, 0].tolist() for part in parts] == [[150.0, 170.0], [-210.0, -190.0]]
+    assert _lon_copies(-175.0, 0.0) == [-175.0, 185.0]  # Tonga, also east of 180
+    assert _lon_copies(0.0, 0.0) == [0.0]
+    assert _lon_copies(180.0 - MARGIN_DEGREES - 1.0, 0.0) == [180.0 - MARGIN_DEGREES - 1.0]
+
+
 # --- risk map ----------------------------------------------------------------------------
 
 

@@ -4,8 +4,9 @@ Segment geometries keep continuous (unwrapped) longitudes. A map is drawn in the
 360-degree window ``[centre - 180, centre + 180]`` around a centre longitude
 (:func:`centre_longitude`): lines and polygons are shifted by whole turns into it, so a
 map can be centred anywhere, across the antimeridian included. Lines are never cut: one
-that runs past an edge is drawn whole and again from the other edge, and the land is
-drawn a little past the edges (:data:`MARGIN_DEGREES`). Coordinates are (lon, lat), as in shapely;
+that runs past an edge is drawn whole and again from the other edge; lines, points and
+land within :data:`MARGIN_DEGREES` of an edge are drawn again past the other edge, so
+the map reads on when panned across it. Coordinates are (lon, lat), as in shapely;
 :func:`_latlon` is the one place that swaps them into folium's (lat, lon).
 """
 
@@ -65,15 +66,18 @@ def _wrap_lon(lon: float, centre: float) -> float:
     return centre + ((lon - centre + 180.0) % 360.0 - 180.0)
 
 
-def _window_parts(geometries: np.ndarray, centre: float) -> list[list[np.ndarray]]:
+def _window_parts(
+    geometries: np.ndarray, centre: float, margin: float = MARGIN_DEGREES
+) -> list[list[np.ndarray]]:
     """Each line whole, moved into the window ``[centre - 180, centre + 180]``.
 
     Lines are shifted by whole turns so that their mean longitude lies in the window and
     are never cut: a line that runs past an edge keeps going (Leaflet draws it beyond the
-    edge, over the land of :func:`_window_polygons`' margins), and a copy of it moved by
-    a whole turn the other way is added as a second part, so that it also enters the map
-    from the opposite edge. Every part keeps continuous longitudes: no step between two
-    vertices is longer than the line's own.
+    edge, over the land of :func:`_window_polygons`' margins). A line that comes within
+    ``margin`` of an edge (or crosses it) is drawn again, a whole turn the other way, as
+    a second part, so that it also enters the map from the opposite edge and the margin
+    past that edge shows what is there. Every part keeps continuous longitudes: no step
+    between two vertices is longer than the line's own.
     """
     xy, index = shapely.get_coordinates(geometries, return_index=True)
     count = len(geometries)
@@ -86,12 +90,30 @@ def _window_parts(geometries: np.ndarray, centre: float) -> list[list[np.ndarray
     east = np.full(count, -np.inf)
     np.minimum.at(west, index, xy[:, 0])
     np.maximum.at(east, index, xy[:, 0])
-    for i in np.flatnonzero((west < centre - 180.0) | (east > centre + 180.0)):
-        turn = 360.0 if west[i] < centre - 180.0 else -360.0
-        copy = out[i][0].copy()
-        copy[:, 0] += turn
-        out[i].append(copy)
+    for turn, near in (
+        (360.0, west < centre - 180.0 + margin),
+        (-360.0, east > centre + 180.0 - margin),
+    ):
+        for i in np.flatnonzero(near):
+            copy = out[i][0].copy()
+            copy[:, 0] += turn
+            out[i].append(copy)
     return out
+
+
+def _lon_copies(lon: float, centre: float, margin: float = MARGIN_DEGREES) -> list[float]:
+    """A point's longitude in the window, and a turn away too when near an edge.
+
+    Within ``margin`` of an edge the point is repeated past the opposite edge, as
+    :func:`_window_parts` repeats lines there.
+    """
+    inside = centre + ((lon - centre + 180.0) % 360.0 - 180.0)
+    copies = [inside]
+    if inside < centre - 180.0 + margin:
+        copies.append(inside + 360.0)
+    if inside > centre + 180.0 - margin:
+        copies.append(inside - 360.0)
+    return copies
 
 
 def _simplified(geometries: Iterable[Any]) -> np.ndarray:

@@ -18,7 +18,7 @@ from cablemap.render.interactive.classes import (
     RISKY_STATION_CLASS,
 )
 from cablemap.render.interactive.elements import _encode, _Features, _point_item
-from cablemap.render.interactive.geometry import _simplified, _window_parts, _wrap_lon
+from cablemap.render.interactive.geometry import _lon_copies, _simplified, _window_parts
 from cablemap.render.interactive.markup import MAX_LISTED, _e, _listed, _popup
 
 if TYPE_CHECKING:
@@ -145,15 +145,9 @@ def _stations_layer(
     ]
     ordered = sorted(exposures, key=lambda e: e.exposure)  # most exposed drawn on top
     items = [
-        _point_item(
-            0 if e.risky else 1,
-            number,
-            number,
-            _station_radius(e),
-            _wrap_lon(e.lon, centre),
-            e.lat,
-        )
+        _point_item(0 if e.risky else 1, number, number, _station_radius(e), lon, e.lat)
         for number, e in enumerate(ordered)
+        for lon in _lon_copies(e.lon, centre)  # near an edge: also past the other one
     ]
     popups = [_station_popup(e, network, names) for e in ordered]
     tooltips = [
