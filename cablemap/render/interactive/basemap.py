@@ -122,6 +122,7 @@ class _Map(folium.Map):
             f"{root} .{LABEL_CLASS}::before {{ display: none; }}\n"
             f"{root} .{LABEL_END_CLASS} {{ font-weight: 700; }}\n"
             f"{root} .{LABEL_CLASS}.cm-hidden {{ display: none; }}\n"
+            f"{root} .leaflet-control-attribution {{ max-width: calc(100% - 120px); }}\n"
             f"{root} .cm-line {{ display: inline-block; width: 26px; height: 0;"
             " border-top-width: 4px; vertical-align: middle; margin-right: 6px; }\n"
             f"{root} .cm-line.cm-half {{ width: 13px; margin-right: 0; }}\n"
