@@ -1,11 +1,13 @@
 """Screenshots of the interactive maps for the docs (``docs/images/``).
 
-Builds, from the real open snapshot with clean-network-2020, the United States - Japan
-route map (k=3) and the world risk map, writes them as self-contained pages, opens them in
-headless Chromium (Debian's ``/usr/bin/chromium`` driven by Playwright) with every
-request but ``file:`` refused, as a reader offline would see them (the land comes from
-the shipped basemap, the tiles are missing), and saves PNG screenshots reduced to a
-256-colour palette.
+Builds, from the real open snapshot with clean-network-2020, the route maps United States
+- Japan and United Kingdom - Singapore (k=3, full pages), Philippines - United States
+(k=3, an ``--embed`` fragment in a 900 px column of a report page), the world risk map
+and Vietnam's, writes them as self-contained pages, opens them in headless Chromium
+(Debian's ``/usr/bin/chromium`` driven by Playwright) with every request but ``file:``
+refused, as a reader offline would see them (the land comes from the shipped basemap,
+the tiles are missing), and saves PNG screenshots reduced to a 256-colour palette (the
+fragment: just its box).
 
 Run: ``python benchmarks/screenshots.py [--out docs/images] [--chromium /usr/bin/chromium]``
 """
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
+from typing import Any
 
 from bench_load import DEFAULT_DATA
 
@@ -36,26 +39,45 @@ ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1100, "height": 680}
+COLUMN_PX = 900
+"""The text column the embedded map is shown in, as in a report."""
+EMBEDDED = "route-map-embed-ph-us.png"
 
 
 def pages(data: Path, folder: Path) -> dict[str, Path]:
-    """Write the two self-contained pages; their screenshot names -> paths."""
+    """Write the self-contained pages; their screenshot names -> paths."""
     from cablemap.dataset.load import load_dataset
     from cablemap.network.graph import build_network
     from cablemap.policy.rules import load_policy
     from cablemap.render import interactive
 
     network = build_network(load_dataset(data))
-    report = trace_routes(network, "United States", "Japan", k=3, policy=POLICY)
     flags = policy_flags(network, load_policy(POLICY))
+
+    def route(origin: str, destination: str) -> Any:
+        report = trace_routes(network, origin, destination, k=3, policy=POLICY)
+        return interactive.route_map(report, network)
+
     maps = {
-        "route-map-us-jp.png": interactive.route_map(report, network),
+        "route-map-us-jp.png": route("United States", "Japan"),
+        "route-map-gb-sg.png": route("United Kingdom", "Singapore"),
+        EMBEDDED: route("Philippines", "United States"),
         "risk-map.png": interactive.risk_map(network, flags),
+        "risk-map-vn.png": interactive.risk_map(network, flags, country="Vietnam"),
     }
     out = {}
     for name, folium_map in maps.items():
         path = folder / name.replace(".png", ".html")
-        path.write_text(interactive.to_html(folium_map, self_contained=True), encoding="utf-8")
+        if name == EMBEDDED:
+            fragment = interactive.to_embed(folium_map, self_contained=True)
+            text = (
+                '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>brief</title>'
+                f'</head><body><main style="width: {COLUMN_PX}px; margin: 16px auto">'
+                f"{fragment}</main></body></html>"
+            )
+        else:
+            text = interactive.to_html(folium_map, self_contained=True)
+        path.write_text(text, encoding="utf-8")
         out[name] = path
     return out
 
@@ -76,7 +98,12 @@ def shoot(chromium: Path, sources: dict[str, Path], target: Path) -> None:
             page.goto(source.as_uri())
             page.wait_for_selector(".cablemap-legend")
             page.wait_for_timeout(500)
-            image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+            shot = (
+                page.locator(".cablemap-embed").screenshot()
+                if name == EMBEDDED
+                else page.screenshot()
+            )
+            image = Image.open(io.BytesIO(shot)).convert("RGB")
             image.quantize(colors=256).save(target / name, optimize=True)  # a third the size
             size = (target / name).stat().st_size
             print(f"{target / name}: {image.width}x{image.height}, {size / 1e3:.0f} kB")

@@ -174,7 +174,7 @@ def test_route_map_draws_each_segment_backhaul_hop_and_station(
     assert all(line.options["dashArray"] == style.BACKHAUL_DASH for line in backhaul)
     flagged = classed(m, folium.PolyLine, interactive.FLAGGED_CLASS)
     assert flagged and all(line.options["color"] == style.FLAGGED for line in flagged)
-    assert layer_names(m) == {"Routes", "All cables", "Risky stations"}
+    assert layer_names(m) == {"Routes", "All cables", "Risky stations", "Station names"}
 
 
 def test_route_lines_follow_the_segment_geometry(network: Network, us_jp: RouteReport) -> None:
@@ -205,7 +205,8 @@ def test_route_map_without_policy_has_no_risk_layer(network: Network) -> None:
     report = trace_routes(network, "United States", "Japan", k=2)
     m = interactive.route_map(report, network)
     direct = f"Direct cables ({len(report.direct_cables)})"
-    assert report.direct_cables and layer_names(m) == {"Routes", "All cables", direct}
+    assert report.direct_cables
+    assert layer_names(m) == {"Routes", "All cables", direct, "Station names"}
     assert not classed(m, folium.PolyLine, interactive.FLAGGED_CLASS)
     page = interactive.to_html(m, self_contained=False)
     assert "No policy applied" in page
@@ -234,15 +235,34 @@ def test_centre_longitude(lons: list[float], centre: float) -> None:
     assert interactive.centre_longitude(lons) == pytest.approx(centre)
 
 
-def test_context_lines_are_cut_at_the_window_edges() -> None:
+def test_lines_crossing_a_window_edge_are_whole_and_enter_from_the_other_edge() -> None:
     import numpy as np
     import shapely
 
     line = shapely.LineString([(150.0, 10.0), (190.0, 12.0), (215.0, 14.0)])
-    (parts,) = interactive._window_parts(np.array([line], dtype=object), 0.0)
-    assert len(parts) == 2
-    for part in parts:
-        assert part[:, 0].min() >= -180.0 and part[:, 0].max() <= 180.0
+    inside = shapely.LineString([(-20.0, 0.0), (20.0, 5.0)])
+    crossing, kept = interactive._window_parts(np.array([line, inside], dtype=object), 0.0)
+    assert len(crossing) == 2 and len(kept) == 1
+    # never cut at the edge: the whole line (mean -175), and a turn east of it
+    assert [part[:, 0].tolist() for part in crossing] == [
+        [-210.0, -170.0, -145.0],
+        [150.0, 190.0, 215.0],
+    ]
+    assert kept[0][:, 0].tolist() == [-20.0, 20.0]
+
+
+def test_lines_and_stations_near_an_edge_are_repeated_past_the_other_edge() -> None:
+    import numpy as np
+    import shapely
+
+    from cablemap.render.interactive.geometry import MARGIN_DEGREES, _lon_copies
+
+    near = shapely.LineString([(150.0, -15.0), (170.0, -18.0)])  # Fiji side, inside
+    (parts,) = interactive._window_parts(np.array([near], dtype=object), 0.0)
+    assert [part[:, 0].tolist() for part in parts] == [[150.0, 170.0], [-210.0, -190.0]]
+    assert _lon_copies(-175.0, 0.0) == [-175.0, 185.0]  # Tonga, also east of 180
+    assert _lon_copies(0.0, 0.0) == [0.0]
+    assert _lon_copies(180.0 - MARGIN_DEGREES - 1.0, 0.0) == [180.0 - MARGIN_DEGREES - 1.0]
 
 
 # --- risk map ----------------------------------------------------------------------------

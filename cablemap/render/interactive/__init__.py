@@ -14,7 +14,9 @@ r"""Interactive maps (folium/Leaflet): routes on their real cable geometry, and 
 is centred on the shortest arc of longitude covering the route, and every line of the
 route is shifted by whole turns into the 360-degree window around that centre, so a
 route from the United States to Japan is drawn across the Pacific and the view is fitted
-to it. Context layers (other cables) are cut at the window's edges.
+to it. No line is cut at the window's edges: one that crosses an edge runs on past it
+and is drawn again entering from the other edge (the land is drawn a little past the
+edges too), so a world map has no hard vertical line where cables stop.
 
 **Safety.** Every string from the data or the registry is HTML-escaped
 (:func:`html.escape`) and reaches the page only inside JSON string literals whose ``<``,
@@ -36,6 +38,10 @@ Modules
 - :mod:`~cablemap.render.interactive.basemap`: the map with scoped styles, tiles and land;
   legend, layer control and view to finish it.
 - :mod:`~cablemap.render.interactive.layers`: all cables, and stations by exposure.
+- :mod:`~cablemap.render.interactive.names`: short names (a station's city, a cable's
+  abbreviation) for labels and legends.
+- :mod:`~cablemap.render.interactive.layout`: the script that places the legend (clear of
+  the route ends, closed on narrow maps) and the station labels in the browser.
 - :mod:`~cablemap.render.interactive.route`: :func:`route_map`.
 - :mod:`~cablemap.render.interactive.risk`: :func:`risk_map`.
 - :mod:`~cablemap.render.interactive.export`: :func:`to_html`, :func:`to_embed`,
@@ -48,12 +54,18 @@ from cablemap.render.interactive.basemap import LAND, LAND_FILE, LAND_PANE, TILE
 from cablemap.render.interactive.classes import (
     BACKHAUL_CLASS,
     CABLE_CLASS,
+    CASING_CLASS,
     DIRECT_CLASS,
     EMBED_CLASS,
+    END_CLASS,
     FLAGGED_CLASS,
+    LABEL_CLASS,
+    LABEL_END_CLASS,
     LAND_CLASS,
     LEGEND_CLASS,
+    NOT_ROUTED_CLASS,
     OTHER_STATION_CLASS,
+    PLANNED_CLASS,
     RISKY_STATION_CLASS,
     ROUTE_CLASS,
     STATION_CLASS,
@@ -71,17 +83,23 @@ from cablemap.render.interactive.route import ROUTE_DECIMALS, route_map
 __all__ = [
     "BACKHAUL_CLASS",
     "CABLE_CLASS",
+    "CASING_CLASS",
     "DIRECT_CLASS",
     "EMBED_CLASS",
     "EMBED_HEIGHT",
+    "END_CLASS",
     "FLAGGED_CLASS",
+    "LABEL_CLASS",
+    "LABEL_END_CLASS",
     "LAND",
     "LAND_CLASS",
     "LAND_FILE",
     "LAND_PANE",
     "LEGEND_CLASS",
     "MAX_LISTED",
+    "NOT_ROUTED_CLASS",
     "OTHER_STATION_CLASS",
+    "PLANNED_CLASS",
     "RISKY_STATION_CLASS",
     "ROUTE_CLASS",
     "ROUTE_DECIMALS",

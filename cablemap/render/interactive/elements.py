@@ -175,25 +175,33 @@ def _point_item(
 
 
 class _Legend(_DataElement):
-    """The legend, a Leaflet control holding escaped HTML, with a stable class and id."""
+    """The legend, a Leaflet control holding escaped HTML, with a stable class and id.
+
+    The control is the script variable named after this element, so that
+    :class:`~cablemap.render.interactive.layout._Layout` can move it to another corner;
+    its ``<div>`` is made once, so a move keeps what the reader opened or closed.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: "bottomleft"});
+        var {{ this.get_name() }} = (function () {
+            var legend = L.control({position: "bottomleft"}), div = null;
             legend.onAdd = function () {
-                var div = L.DomUtil.create("div", {{ this.css_class }});
-                div.id = {{ this.element_id }};
-                div.innerHTML = {{ this.content }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
+                if (div === null) {
+                    div = L.DomUtil.create("div", {{ this.css_class }});
+                    div.id = {{ this.element_id }};
+                    div.innerHTML = {{ this.content }};
+                    L.DomEvent.disableClickPropagation(div);
+                    L.DomEvent.disableScrollPropagation(div);
+                }
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
             {{ this.attributions }}.forEach(function (text) {
                 {{ this._parent.get_name() }}.attributionControl.addAttribution(text);
             });
+            return legend;
         })();
         {% endmacro %}
         """

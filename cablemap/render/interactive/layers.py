@@ -12,15 +12,20 @@ from cablemap.policy.stations import StationExposure
 from cablemap.render import style
 from cablemap.render.interactive.classes import (
     CABLE_CLASS,
+    NOT_ROUTED_CLASS,
     OTHER_STATION_CLASS,
+    PLANNED_CLASS,
     RISKY_STATION_CLASS,
 )
 from cablemap.render.interactive.elements import _encode, _Features, _point_item
-from cablemap.render.interactive.geometry import _simplified, _window_parts, _wrap_lon
+from cablemap.render.interactive.geometry import _lon_copies, _simplified, _window_parts
 from cablemap.render.interactive.markup import MAX_LISTED, _e, _listed, _popup
 
 if TYPE_CHECKING:
     from cablemap.network.graph import Network
+
+PLANNED_DASH = "10 6"
+"""Dash pattern of cables not in service yet (planned, or ready for service later)."""
 
 
 def _cable_names(network: Network) -> dict[str, str]:
@@ -37,11 +42,15 @@ def _context_cables(
     colour: str = style.OTHER_CABLE,
     weight: float = style.CABLE_WEIGHT,
     class_name: str = CABLE_CLASS,
+    planned: frozenset[str] = frozenset(),
+    out: frozenset[str] = frozenset(),
 ) -> folium.FeatureGroup:
     """Cable segments, simplified, with their cable's name as tooltip.
 
     Every segment, faint, as context by default; the segments of the ``only`` cables in
-    ``colour`` to highlight them (the direct cables of a route map).
+    ``colour`` to highlight them (the direct cables of a route map). Cables in
+    ``planned`` (not in service yet) are dashed, those in ``out`` (kept out of routes by
+    the status overlay) dotted in :data:`style.NOT_ROUTED`.
     """
     segments = network.topology.segments
     if only is not None:
@@ -51,14 +60,30 @@ def _context_cables(
     order = {cable_id: i for i, cable_id in enumerate(names)}
     tooltips = [_e(cable_name) for cable_name in names.values()]
     items = [
-        [0, -1, order[cable_id], encoded]
+        [_context_kind(cable_id, planned, out), -1, order[cable_id], encoded]
         for encoded, cable_id in zip(_encode(parts), segments["cable_id"], strict=True)
         if encoded and cable_id in order
     ]
     line = {"color": colour, "weight": weight, "opacity": 0.8, "className": class_name}
+    styles = [
+        line,
+        {**line, "dashArray": PLANNED_DASH, "className": f"{class_name} {PLANNED_CLASS}"},
+        {
+            **line,
+            "color": style.NOT_ROUTED,
+            "opacity": 0.6,
+            "dashArray": style.NOT_ROUTED_DASH,
+            "className": f"{class_name} {NOT_ROUTED_CLASS}",
+        },
+    ]
     group = folium.FeatureGroup(name=_e(name))
-    group.add_child(_Features(items, [line], [], tooltips))
+    group.add_child(_Features(items, styles, [], tooltips))
     return group
+
+
+def _context_kind(cable_id: str, planned: frozenset[str], out: frozenset[str]) -> int:
+    """Style of a context cable: 0 in service, 1 planned (dashed), 2 not routed (dotted)."""
+    return 1 if cable_id in planned else 2 if cable_id in out else 0
 
 
 def _station_popup(
@@ -120,15 +145,9 @@ def _stations_layer(
     ]
     ordered = sorted(exposures, key=lambda e: e.exposure)  # most exposed drawn on top
     items = [
-        _point_item(
-            0 if e.risky else 1,
-            number,
-            number,
-            _station_radius(e),
-            _wrap_lon(e.lon, centre),
-            e.lat,
-        )
+        _point_item(0 if e.risky else 1, number, number, _station_radius(e), lon, e.lat)
         for number, e in enumerate(ordered)
+        for lon in _lon_copies(e.lon, centre)  # near an edge: also past the other one
     ]
     popups = [_station_popup(e, network, names) for e in ordered]
     tooltips = [

@@ -92,11 +92,13 @@ def _popup(*parts: str) -> str:
 def _swatch(colour: str, kind: str) -> str:
     """A legend symbol for ``kind``.
 
-    ``solid``/``dashed`` draw a line, ``dot``/``dot-filled`` a marker, ``flagged-route``
+    ``solid``/``dashed``/``dotted`` draw a line, ``dot``/``dot-filled``/``dot-end`` a
+    marker (white, light, dark), ``flagged-route``
     the route's colour and the flagged colour side by side.
     """
-    if kind in ("dot", "dot-filled"):
+    if kind in ("dot", "dot-filled", "dot-end"):
         fill = f";background-color:{colour}73" if kind == "dot-filled" else ""
+        fill = f";background-color:{colour}" if kind == "dot-end" else fill
         return f'<span class="cm-dot" style="border-color:{_e(colour)}{fill}"></span>'
     if kind == "flagged-route":
         return (
@@ -107,11 +109,16 @@ def _swatch(colour: str, kind: str) -> str:
 
 
 def _legend_html(title: str, notes: Sequence[str], entries: Sequence[tuple[str, str, str]]) -> str:
-    """Legend HTML: an escaped title and notes, then (label, colour, kind) entries.
+    """Legend HTML: a ``<details>`` holding the title, the entries and the notes.
 
-    ``kind`` is one of the symbols of :func:`_swatch`.
+    The summary is the escaped title; then the (label, colour, kind) entries and the
+    notes. ``kind`` is one of the symbols of :func:`_swatch`. The legend opens or closes by a
+    click on its title; the map's layout script decides how it starts (see
+    :mod:`~cablemap.render.interactive.layout`).
     """
-    rows = [f'<div class="cm-title">{_e(title)}</div>']
-    rows += [f"<div>{_swatch(colour, kind)}{_e(label)}</div>" for label, colour, kind in entries]
+    rows = [f"<div>{_swatch(colour, kind)}{_e(label)}</div>" for label, colour, kind in entries]
     rows += [f'<div class="cm-note">{_e(note)}</div>' for note in notes]
-    return "".join(rows)
+    return (
+        f'<details class="cm-details" open><summary class="cm-title">{_e(title)}</summary>'
+        f'<div class="cm-body">{"".join(rows)}</div></details>'
+    )

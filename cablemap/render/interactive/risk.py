@@ -7,24 +7,32 @@ from typing import TYPE_CHECKING, Any
 
 import folium
 import numpy as np
-import shapely
 
 from cablemap.analysis.places import resolve_scope
 from cablemap.analysis.stations import ServiceYear, service_year
 from cablemap.policy.stations import StationExposure, station_exposure
 from cablemap.render import style
 from cablemap.render.interactive.basemap import _finish, _Map
-from cablemap.render.interactive.classes import CABLE_CLASS, CUT_CLASS, FLAGGED_CLASS
+from cablemap.render.interactive.classes import (
+    CABLE_CLASS,
+    CUT_CLASS,
+    FLAGGED_CLASS,
+    NOT_ROUTED_CLASS,
+    PLANNED_CLASS,
+)
 from cablemap.render.interactive.elements import _encode, _Features
 from cablemap.render.interactive.geometry import (
+    COUNTRY_MARGIN,
+    COUNTRY_MIN_SPAN,
     WORLD_BOUNDS,
-    _bounds,
+    _framed,
     _simplified,
     _window_parts,
     _wrap_lon,
     centre_longitude,
 )
-from cablemap.render.interactive.layers import _stations_layer
+from cablemap.render.interactive.layers import PLANNED_DASH, _stations_layer
+from cablemap.render.interactive.layout import Label
 from cablemap.render.interactive.markup import (
     _e,
     _flags_html,
@@ -34,6 +42,10 @@ from cablemap.render.interactive.markup import (
     _popup,
     _web_url,
 )
+from cablemap.render.interactive.names import station_city
+
+LABELLED = 10
+"""A place's risk map names its most exposed stations, up to this many."""
 
 if TYPE_CHECKING:
     from cablemap.analysis.cuts import Cuts
@@ -101,11 +113,13 @@ def _risk_cables(
     cable_ids: frozenset[str] | None,
     cuts: Cuts | None = None,
     service: ServiceYear | None = None,
+    planned: frozenset[str] = frozenset(),
 ) -> tuple[folium.FeatureGroup, np.ndarray]:
     """Segments coloured by their flags; also returns every drawn (lon, lat) for bounds.
 
     Segments of one cable with the same flag reasons share one popup. Cables not yet in
-    service in the year (``service.not_built``) are not drawn.
+    service in the year (``service.not_built``) are not drawn; those in ``planned``
+    (drawn because planned cables were asked for) are dashed.
     """
     segments = network.topology.segments
     if cable_ids is not None:
@@ -130,8 +144,10 @@ def _risk_cables(
         kind = 2 if rows[cable_id]["status"] else int(bool(found))
         if segment_id in cut_segments or cable_id in cut_cables:
             kind = 3
+        elif kind < 2 and cable_id in planned:
+            kind += 4
         items.append([kind, number, tooltips[cable_id], encoded])
-    items.sort(key=lambda item: (item[0] in (1, 3), item[0]))  # flagged and cut on top
+    items.sort(key=lambda item: (item[0] in (1, 3, 5), item[0]))  # flagged and cut on top
     policy = f"{flags.policy.name} {flags.policy.date_label}" if flags is not None else None
     texts = [
         _segment_popup(rows[c], flags.cables.get(c, ()) if flags else (), found, policy)
@@ -149,13 +165,19 @@ def _risk_cables(
     styles = [
         {**clean, "className": CABLE_CLASS},
         {**flagged, "className": f"{CABLE_CLASS} {FLAGGED_CLASS}"},
-        {**out_of_service, "className": f"{CABLE_CLASS} cablemap-not-routed"},
+        {**out_of_service, "className": f"{CABLE_CLASS} {NOT_ROUTED_CLASS}"},
         {
             "color": style.CUT,
             "weight": style.CABLE_WEIGHT + 1.5,
             "opacity": 0.95,
             "dashArray": style.BACKHAUL_DASH,
             "className": f"{CABLE_CLASS} {CUT_CLASS}",
+        },
+        {**clean, "dashArray": PLANNED_DASH, "className": f"{CABLE_CLASS} {PLANNED_CLASS}"},
+        {
+            **flagged,
+            "dashArray": PLANNED_DASH,
+            "className": f"{CABLE_CLASS} {FLAGGED_CLASS} {PLANNED_CLASS}",
         },
     ]
     group = folium.FeatureGroup(name="Cables (red: flagged segment)")
@@ -183,6 +205,7 @@ def _risk_legend(
     snapshot: str,
     cut: str | None = None,
     service: ServiceYear | None = None,
+    planned: bool = False,
 ) -> str:
     risky = sum(1 for e in exposures if e.risky)
     title = (
@@ -197,6 +220,8 @@ def _risk_legend(
         ("Station with flagged cables (size: exposure)", style.FLAGGED, "dot-filled"),
         ("Station with nothing flagged", style.STATION, "dot"),
     ]
+    if planned:
+        entries.insert(2, ("Planned cable (not in service yet)", style.CLEAN, "dashed"))
     if cut is not None:
         entries.insert(3, (f"Cut: {cut}", style.CUT, "dashed"))
     notes = [
@@ -268,26 +293,48 @@ def risk_map(
     )
     centre = 0.0
     if scope is not None:
-        segments = network.topology.segments
-        chosen = segments[segments["cable_id"].isin(cable_ids or ())]
-        lons = shapely.get_coordinates(np.asarray(chosen.geometry))[:, 0]
-        centre = centre_longitude(np.concatenate([lons, [e.lon for e in exposures]]))
+        centre = centre_longitude([e.lon for e in exposures])
     m = _Map(f"cablemap: risk map of {where}", [20.0, centre])
-    cables, drawn = _risk_cables(network, flags, centre, cable_ids, cuts, service)
+    planned = service_year(network, as_of, False).not_built if include_planned else frozenset()
+    cables, drawn = _risk_cables(network, flags, centre, cable_ids, cuts, service, planned)
     m.add_child(cables)
     risky = [e for e in exposures if e.risky]
     m.add_child(_stations_layer(risky, network, centre, name="Risky stations"))
     others = [e for e in exposures if not e.risky]
     m.add_child(_stations_layer(others, network, centre, name="Other stations"))
     points = np.array([[_wrap_lon(e.lon, centre), e.lat] for e in exposures]).reshape(-1, 2)
-    every = np.concatenate([drawn, points])
+    every = points if len(points) else drawn
     world = scope is None or not len(every)
-    bounds = [list(b) for b in WORLD_BOUNDS] if world else _bounds(every)
+    bounds = (
+        [list(b) for b in WORLD_BOUNDS]
+        if world
+        else _framed(every, margin=COUNTRY_MARGIN, min_span=COUNTRY_MIN_SPAN)
+    )
     every_cable = set(network.dataset.cables["id"]) - service.not_built
     shown = set(cable_ids) if cable_ids is not None else every_cable
     flagged = sum(1 for c in shown if flags is not None and flags.cables.get(c))
     cut = ", ".join(c.spec for c in cuts.cuts) if cuts is not None and cuts.cuts else None
     data = network.provenance.short()
-    legend = _risk_legend(flags, where, exposures, flagged, len(shown), data, cut, service)
+    drawn_planned = bool(planned & shown)
+    legend = _risk_legend(
+        flags, where, exposures, flagged, len(shown), data, cut, service, drawn_planned
+    )
+    labels = [] if world else _exposed_labels(exposures, centre)
     m.attributions[0] = network.provenance.attribution  # with overlays and licences
-    return _finish(m, legend, bounds)
+    return _finish(m, legend, bounds, labels=labels, avoid=[tuple(p) for p in points])
+
+
+def _exposed_labels(exposures: Sequence[StationExposure], centre: float) -> list[Label]:
+    """Labels for a place's most exposed stations: city, flagged / all cables.
+
+    Up to :data:`LABELLED`, the most exposed first, as the static image labels them.
+    """
+    ranked = sorted((e for e in exposures if e.risky), key=lambda e: -e.exposure)
+    return [
+        Label(
+            f"{station_city(e.name)} {len(e.flagged_cables)}/{len(e.cables)}",
+            _wrap_lon(e.lon, centre),
+            e.lat,
+        )
+        for e in ranked[:LABELLED]
+    ]

@@ -62,7 +62,7 @@ from cablemap.render.static.frame import (
     TEXT,
     WORLD_LATITUDES,
 )
-from cablemap.render.static.labels import short_cable, short_name
+from cablemap.render.static.labels import short_name
 from cablemap.render.static.projection import (
     central_longitude,
     into_window,
@@ -73,6 +73,7 @@ from cablemap.render.static.risk import risk_figure
 from cablemap.render.static.route import route_figure
 from cablemap.render.static.save import IMAGE_FORMATS, figure_bytes, image_bytes, save_figure
 from cablemap.render.static.shapes import line_arrays, polygon_paths
+from cablemap.render.wording import short_cable
 
 __all__ = [
     "BASEMAP_FILE",

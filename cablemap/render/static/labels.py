@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -94,71 +93,3 @@ def short_name(name: str, *, limit: int = 22) -> str:
     """A station's city: the name up to its first comma, at most ``limit`` characters."""
     city = name.split(",")[0].strip() or name.strip()
     return city if len(city) <= limit else city[: limit - 1].rstrip() + "…"
-
-
-def short_cable(name: str, *, limit: int = 20) -> str:
-    """A cable's short name: the abbreviation the data gives in brackets, else cut short.
-
-    The first bracketed abbreviation anywhere in the name (``Asia-America Gateway (AAG)
-    Cable System`` gives ``AAG``), or a leading one before a bracketed long form (``HICS
-    (Hawaii Inter-Island Cable System)``); failing that, the name up to ``limit``
-    characters.
-    """
-    stripped = " ".join(name.split())
-    for inner in re.findall(r"\(([^()]*)\)", stripped):
-        if _is_abbreviation(inner.strip()):
-            return inner.strip()
-    head = stripped.split("(", 1)[0].strip()
-    if "(" in stripped and _is_abbreviation(head):
-        return head
-    return _clean_cut(stripped, limit)
-
-
-_GENERIC = frozenset(
-    (
-        "cable",
-        "cables",
-        "system",
-        "systems",
-        "submarine",
-        "subsea",
-        "network",
-        "fiber",
-        "fibre",
-        "optic",
-    )
-)
-"""Words a long cable name can lose first: they say what every cable is."""
-
-
-def _clean_cut(name: str, limit: int) -> str:
-    """A name of at most ``limit`` characters: generic words dropped, then cut at a word.
-
-    A short last word (a number, ``1``, ``N``) is kept after the cut, so that
-    ``Scotland-Northern Ireland 1`` and ``... 4`` stay apart.
-    """
-    if len(name) <= limit:
-        return name
-    words = [w for w in name.split() if w.casefold() not in _GENERIC] or name.split()
-    shorter = " ".join(words)
-    if len(shorter) <= limit:
-        return shorter
-    tail = f" {words[-1]}" if len(words) > 1 and len(words[-1]) <= 3 else ""
-    room = limit - 1 - len(tail)
-    cut = shorter[:room]
-    if shorter[room] not in " -/" and re.search(r"[ \-/]", cut):
-        cut = cut[: max(cut.rfind(" "), cut.rfind("-"), cut.rfind("/"))]
-    return f"{cut.rstrip(' -/,')}…{tail}"
-
-
-def _is_abbreviation(text: str) -> bool:
-    """Short, and mostly capitals and digits (``AAG``, ``BaSICS``, ``LV-SE 1``, ``CS²``).
-
-    ``UK-Belgium`` (one of two ``Pan European Crossing`` cables) is not: that bracket
-    tells the cables apart rather than naming one.
-    """
-    letters = text.replace(" ", "")
-    if not 0 < len(text) <= 14 or text.count(" ") > 1:
-        return False
-    loud = sum(1 for c in letters if c.isupper() or c.isdigit() or c in "-²")
-    return loud / len(letters) >= 0.5

@@ -20,7 +20,7 @@ from cablemap.render.static.frame import (
 from cablemap.render.static.labels import Labeller, plain_text, short_name
 from cablemap.render.static.legend import BACKHAUL_DASHES, place_legend
 from cablemap.render.static.projection import central_longitude, in_view, into_window, wrap_into
-from cablemap.render.static.route_captions import route_handles, route_subtitle, route_title
+from cablemap.render.static.route_captions import route_handles, route_subtitle
 from cablemap.render.static.shapes import line_arrays
 from cablemap.render.static.status import (
     OUT_OF_SERVICE,
@@ -39,6 +39,7 @@ from cablemap.render.static.strokes import (
 )
 from cablemap.render.static.titles import data_note, decorate
 from cablemap.render.style import FLAGGED, OTHER_CABLE, STATION
+from cablemap.render.wording import route_title
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

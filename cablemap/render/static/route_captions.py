@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cablemap.render.static.frame import TEXT
-from cablemap.render.static.labels import short_cable
 from cablemap.render.static.legend import LEGEND_LABEL, line_handle
 from cablemap.render.static.status import (
     OUT_OF_SERVICE,
@@ -17,27 +16,13 @@ from cablemap.render.static.status import (
 )
 from cablemap.render.static.strokes import Stroke, key_colour, route_width
 from cablemap.render.style import BACKHAUL, FLAGGED, OTHER_CABLE
+from cablemap.render.wording import short_cable
 
 if TYPE_CHECKING:
     from matplotlib.lines import Line2D
 
     from cablemap.analysis.query import RouteReport
     from cablemap.analysis.routing import Route
-    from cablemap.network.graph import Network
-
-
-def route_title(report: RouteReport, network: Network) -> str:
-    """The question in words: the two ends, and the policy's name and date if any.
-
-    ``"Philippines to United States under FCC Covered List, as of 2025-12-01"``; the
-    answer (routes, km, ms) is the subtitle's (:func:`route_subtitle`).
-    """
-
-    def end(place: Any) -> str:
-        return network.stations[place.station].name if place.station else place.name
-
-    title = f"{end(report.origin)} to {end(report.destination)}"
-    return f"{title} under {report.policy.label}" if report.policy is not None else title
 
 
 def route_subtitle(report: RouteReport, routes: Sequence[Route]) -> str:
