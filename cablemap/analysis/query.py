@@ -130,7 +130,9 @@ class RouteReport:
             include_planned=self.filters.include_planned,
             include_status=self.filters.include_status,
         )
-        overlay = load_status_overlay()
+        overlay = self.network.status_overlay
+        if overlay is None:
+            overlay = load_status_overlay()
         return [
             {"id": cable_id, "name": self.network.cables[cable_id].name, **entry.as_dict()}
             for cable_id, entry in sorted(overlay.items())
