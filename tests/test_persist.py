@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import os
+import struct
 import subprocess
 import sys
 from array import array
@@ -213,116 +213,136 @@ def test_full_or_read_only_disk_on_import_is_one_line(
     assert err[0].startswith("cablemap: error:") and text in err[0] and "internal" not in err[0]
 
 
-def _packed(values, typecode="i"):
-    """A column as the format stores it: base64 of little-endian int32 (or float64) values."""
-    column = array(typecode, values)
-    if sys.byteorder == "big":
-        column.byteswap()
-    return base64.b64encode(column.tobytes()).decode("ascii")
+class _Stored:
+    """A stored network opened for editing: its JSON document and its binary columns."""
 
+    def __init__(self, payload):
+        import orjson
 
-def _unpacked(text, typecode="i"):
-    column = array(typecode, base64.b64decode(text))
-    if sys.byteorder == "big":
-        column.byteswap()
-    return column.tolist()
+        text, _, binary = payload.partition(b"\n")
+        self.document = orjson.loads(text)
+        self.binary = bytearray(binary)
 
+    def payload(self):
+        import orjson
 
-def _set_packed(column, index, value, typecode="i"):
-    """Change one value of a packed column in place (``column`` is (object, key))."""
-    where, key = column
-    values = _unpacked(where[key], typecode)
-    values[index] = value
-    where[key] = _packed(values, typecode)
+        return orjson.dumps(self.document) + b"\n" + bytes(self.binary)
+
+    def values(self, where, typecode="i"):
+        """A column as the format stores it: little-endian int32 (or float64) values."""
+        start, count = where
+        column = array(typecode)
+        column.frombytes(self.binary[start : start + count * column.itemsize])
+        if sys.byteorder == "big":
+            column.byteswap()
+        return column.tolist()
+
+    def set(self, where, index, value, typecode="i"):
+        """Change one value of a column in place."""
+        struct.pack_into(
+            "<" + typecode, self.binary, where[0] + index * struct.calcsize(typecode), value
+        )
+
+    def append(self, values, typecode="i"):
+        """A new column at the end of the binary block; its ``[start, count]``."""
+        column = array(typecode, values)
+        if sys.byteorder == "big":
+            column.byteswap()
+        where = [len(self.binary), len(column)]
+        self.binary += column.tobytes()
+        return where
 
 
 def _mutations():
-    """(what, change) pairs: each change puts one wrong-typed value into a stored document."""
+    """(what, change) pairs: each change puts one wrong value into a stored network."""
 
-    def station_name(d):
-        d["stations"][0][1] = 7
+    def station_name(n):
+        n.document["stations"][0][1] = 7
 
-    def station_row_short(d):
-        d["stations"][0].pop()
+    def station_row_short(n):
+        n.document["stations"][0].pop()
 
-    def lon_text(d):
-        d["stations"][0][4] = "east"
+    def lon_text(n):
+        n.document["stations"][0][4] = "east"
 
-    def owner_number(d):
-        d["cables"][0][6] = [1]
+    def owner_number(n):
+        n.document["cables"][0][6] = [1]
 
-    def planned_text(d):
-        d["cables"][0][3] = "yes"
+    def planned_text(n):
+        n.document["cables"][0][3] = "yes"
 
-    def rfs_float(d):
-        d["cables"][0][2] = 2001.5
+    def rfs_float(n):
+        n.document["cables"][0][2] = 2001.5
 
-    def terrestrial_column_short(d):
-        d["terrestrial_edges"]["a"].append("a")
+    def terrestrial_column_short(n):
+        n.document["terrestrial_edges"]["a"].append("a")
 
-    def terrestrial_edge_out_of_range(d):  # a whole row, of an edge that does not exist
-        t = d["terrestrial_edges"]
-        t["edge"] = _packed([*_unpacked(t["edge"]), len(_unpacked(d["edges"]["tail"]))])
-        t["kind"] = _packed([*_unpacked(t["kind"]), 1])
-        t["a"].append(d["stations"][0][0])
-        t["b"].append(d["stations"][0][0])
+    def terrestrial_edge_out_of_range(n):  # a whole row, of an edge that does not exist
+        t, edges = n.document["terrestrial_edges"], n.document["edges"]["tail"][1]
+        t["edge"] = n.append([*n.values(t["edge"]), edges])
+        t["kind"] = n.append([*n.values(t["kind"]), 1])
+        t["a"].append(n.document["stations"][0][0])
+        t["b"].append(n.document["stations"][0][0])
 
-    def node_station(d):
-        d["node_station"][0] = 3
+    def node_station(n):
+        n.document["node_station"][0] = 3
 
-    def cable_edge_out_of_range(d):
-        _set_packed((d["cable_edges"], "edges"), 0, 10**6)
+    def cable_edge_out_of_range(n):
+        n.set(n.document["cable_edges"]["edges"], 0, 10**6)
 
-    def cable_edge_offsets_backwards(d):
-        _set_packed((d["cable_edges"], "offsets"), 1, 10**6)
+    def cable_edge_offsets_backwards(n):
+        n.set(n.document["cable_edges"]["offsets"], 1, 10**6)
 
-    def transfer_edge_negative(d):
-        _set_packed((d, "transfer_edges"), 0, -1)
+    def transfer_edge_negative(n):
+        n.set(n.document["transfer_edges"], 0, -1)
 
-    def by_country(d):
-        d["places"]["by_country"]["ZZ"] = [1]
+    def by_country(n):
+        n.document["places"]["by_country"]["ZZ"] = [1]
 
-    def country_names(d):
-        d["places"]["country_names"]["ZZ"] = None
+    def country_names(n):
+        n.document["places"]["country_names"]["ZZ"] = None
 
-    def everyday_name(d):
-        d["places"]["everyday_names"]["uk"] = ["GB"]
+    def everyday_name(n):
+        n.document["places"]["everyday_names"]["uk"] = ["GB"]
 
-    def country_source(d):
-        d["country_source"]["ZZ"] = True
+    def country_source(n):
+        n.document["country_source"]["ZZ"] = True
 
-    def edge_out_of_range(d):
-        _set_packed((d["edges"], "tail"), 0, len(d["nodes"]))
+    def edge_out_of_range(n):
+        n.set(n.document["edges"]["tail"], 0, len(n.document["nodes"]))
 
-    def edge_negative(d):
-        _set_packed((d["edges"], "head"), 0, -1)
+    def edge_negative(n):
+        n.set(n.document["edges"]["head"], 0, -1)
 
-    def edge_column_short(d):
-        d["edges"]["kind"] = _packed(_unpacked(d["edges"]["kind"])[:-1])
+    def edge_column_short(n):
+        n.document["edges"]["kind"][1] -= 1
 
-    def km_not_a_number(d):
-        _set_packed((d["edges"], "km"), 0, float("nan"), "d")
+    def km_not_a_number(n):
+        n.set(n.document["edges"]["km"], 0, float("nan"), "d")
 
-    def km_negative(d):
-        _set_packed((d["edges"], "km"), 0, -1.0, "d")
+    def km_negative(n):
+        n.set(n.document["edges"]["km"], 0, -1.0, "d")
 
-    def packed_as_a_list(d):
-        d["edges"]["segment"] = _unpacked(d["edges"]["segment"])
+    def column_as_a_list(n):
+        n.document["edges"]["segment"] = n.values(n.document["edges"]["segment"])
 
-    def packed_not_base64(d):
-        d["edges"]["cable"] = "not base64!"
+    def column_outside_the_file(n):
+        n.document["edges"]["cable"][0] = len(n.binary)
 
-    def packed_partial_value(d):
-        d["edges"]["cable"] = base64.b64encode(b"\x01\x00\x00").decode("ascii")
+    def column_of_negative_length(n):
+        n.document["edges"]["cable"][1] = -1
 
-    def status_since_text(d):
-        d["status_overlay"][0][2] = "2010"
+    def binary_block_cut_short(n):  # the flow columns come last, and are read lazily
+        del n.binary[n.document["transfer_edges"][0] + 2 :]
 
-    def status_source_number(d):
-        d["status_overlay"][0][4] = [{"url": 1}]
+    def status_since_text(n):
+        n.document["status_overlay"][0][2] = "2010"
 
-    def status_missing(d):
-        del d["status_overlay"]
+    def status_source_number(n):
+        n.document["status_overlay"][0][4] = [{"url": 1}]
+
+    def status_missing(n):
+        del n.document["status_overlay"]
 
     return [
         (f.__name__, f)
@@ -348,9 +368,10 @@ def _mutations():
             edge_column_short,
             km_not_a_number,
             km_negative,
-            packed_as_a_list,
-            packed_not_base64,
-            packed_partial_value,
+            column_as_a_list,
+            column_outside_the_file,
+            column_of_negative_length,
+            binary_block_cut_short,
             status_since_text,
             status_source_number,
             status_missing,
@@ -363,8 +384,6 @@ def test_a_stored_field_of_the_wrong_type_is_rejected(mini_root, what, change):
     """Reading checks every field: one wrong value anywhere rejects the whole file."""
     import gc
 
-    import orjson
-
     from cablemap.dataset.load import load_dataset
     from cablemap.network.graph import build_network
     from cablemap.network.storage import StoredNetworkError, network_from_bytes, network_to_bytes
@@ -373,10 +392,11 @@ def test_a_stored_field_of_the_wrong_type_is_rejected(mini_root, what, change):
     payload = network_to_bytes(built)
     loaded = network_from_bytes(payload)
     assert loaded.cables == built.cables and loaded.stations == built.stations
-    document = orjson.loads(payload)
-    change(document)
+    assert network_from_bytes(_Stored(payload).payload()).cables == built.cables
+    stored = _Stored(payload)
+    change(stored)
     with pytest.raises(StoredNetworkError):
-        network_from_bytes(orjson.dumps(document))
+        network_from_bytes(stored.payload())
     assert gc.isenabled()  # the load pauses the garbage collector and always restores it
 
 
@@ -439,18 +459,16 @@ def test_left_out_by_status_reports_the_stored_overlay(mini_root):
 
 def test_a_malformed_flow_section_is_rebuilt_on_first_use(mini_root):
     """The flow network is read when resilience first asks for it; a bad one is rebuilt."""
-    import orjson
-
     from cablemap.dataset.load import load_dataset
     from cablemap.network.graph import build_network
     from cablemap.network.storage import network_from_bytes, network_to_bytes
 
-    built = build_network(load_dataset(mini_root), topology=None)
-    document = orjson.loads(network_to_bytes(built))
-    loaded = network_from_bytes(orjson.dumps(document))
+    built = build_network(load_dataset(mini_root))
+    stored = _Stored(network_to_bytes(built))
+    loaded = network_from_bytes(stored.payload())
     assert "flow_network" not in loaded.__dict__  # not read until asked for
     assert loaded.flow_network == built.flow_network
-    _set_packed((document["flow"], "tails"), 0, document["flow"]["size"])
-    forged = network_from_bytes(orjson.dumps(document))
+    stored.set(stored.document["flow"]["tails"], 0, stored.document["flow"]["size"])
+    forged = network_from_bytes(stored.payload())
     forged.parts.loader = lambda: built.parts.get()  # the data it is rebuilt from
     assert forged.flow_network == built.flow_network

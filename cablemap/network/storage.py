@@ -1,33 +1,38 @@
 """The built network as plain data: stored and read back without running any code.
 
 A persisted network is one JSON document (parsed with orjson) holding only strings,
-numbers, booleans, lists and objects; reading it builds the :class:`Network` from those
-values with type checks on every field. Nothing in the file is ever executed (unlike a
-pickle), so a forged file can at worst be rejected: :func:`network_from_bytes` raises
-:class:`StoredNetworkError` for anything that does not have the expected shape, and the
-caller then rebuilds the network from the data.
+numbers, booleans, lists and objects, then a newline and a block of binary numbers;
+reading it builds the :class:`Network` from those values with type checks on every
+field. Nothing in the file is ever executed (unlike a pickle), so a forged file can at
+worst be rejected: :func:`network_from_bytes` raises :class:`StoredNetworkError` for
+anything that does not have the expected shape, and the caller then rebuilds the network
+from the data.
 
-Long numeric columns (edge ends, kinds, cables, segments and lengths, the flow network's
-arrays) are stored packed: the base64 text of their little-endian 32-bit integers or
-64-bit floats. Unpacking them is one copy into a stdlib :class:`array.array`, with no
-value to parse or type-check one by one (about 40% of the load time of version 2); their
-ranges are still checked. The network also carries the place names and the status
-overlay it was built with, so answering a route parses no TOML.
+The long numeric columns (edge ends, kinds, cables, segments and lengths; cable,
+transfer and terrestrial edges; the flow network's arrays) are stored in the binary
+block as little-endian int32 or float64 values, each named in the document by
+``[start, count]``. Reading one is a copy into a stdlib :class:`array.array`: no value
+is parsed or type-checked one by one, and their ranges are still checked. The network
+also carries the place names and the status overlay it was built with, so answering a
+route parses no TOML. The flow network, needed only for resilience questions, is read
+and checked on first use (and built from the data instead if it is malformed).
 
 Layout (version :data:`FORMAT_VERSION`)::
 
     {"format": "cablemap-network", "version": 3, "snapshot_id": ..., "provenance": {...},
      "nodes": [...],
-     "edges": {"tail": P, "head": P, "kind": P, "cable": P, "segment": P, "km": P},
-     "cable_ids": [...], "cable_edges": {"offsets": P, "edges": P}, "segment_ids": [...],
+     "edges": {"tail": C, "head": C, "kind": C, "cable": C, "segment": C, "km": C},
+     "cable_ids": [...], "cable_edges": {"offsets": C, "edges": C}, "segment_ids": [...],
      "cables": [[id, name, rfs, planned, status, since, owners, suppliers], ...],
      "stations": [[id, name, iso2, country name, lon, lat, subdivision], ...],
      "places": {..., "everyday_names": {name: code}},
-     "terrestrial_edges": {"edge": P, "kind": P, "a": [...], "b": [...]},
+     "terrestrial_edges": {"edge": C, "kind": C, "a": [...], "b": [...]},
      "status_overlay": [[id, status, since, reason, [{source}], note], ...],
-     "flow": {"tails": P, "heads": P, "capacity": P, ...}, ...}
+     "flow": {"tails": C, "heads": C, "capacity": C, ...}, ...}
+    <newline>
+    <binary columns>
 
-where ``P`` is a packed column.
+where ``C`` is a column ``[start, count]`` in the binary block.
 """
 
 from __future__ import annotations
@@ -36,8 +41,6 @@ import gc
 import math
 import sys
 from array import array
-from binascii import Error as Base64Error
-from binascii import a2b_base64, b2a_base64
 from functools import partial
 from itertools import chain, pairwise
 from typing import TYPE_CHECKING, Any
@@ -63,6 +66,8 @@ def network_to_bytes(network: Network) -> bytes:
         zip(*network.graph.edge_list(), strict=True) if network.graph.num_edges() else ((), ())
     )
     terrestrial = list(zip(*network.terrestrial_edges, strict=True)) or [(), (), (), ()]
+    binary = _Packer()
+    pack = binary.add
     document = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -70,17 +75,17 @@ def network_to_bytes(network: Network) -> bytes:
         "provenance": network.provenance.as_dict(),
         "nodes": network.node_ids,
         "edges": {
-            "tail": _pack(tails),
-            "head": _pack(heads),
-            "kind": _pack(network.edges.kind),
-            "cable": _pack(network.edges.cable),
-            "segment": _pack(network.edges.segment),
-            "km": _pack(network.edges.km, "d"),
+            "tail": pack(tails),
+            "head": pack(heads),
+            "kind": pack(network.edges.kind),
+            "cable": pack(network.edges.cable),
+            "segment": pack(network.edges.segment),
+            "km": pack(network.edges.km, "d"),
         },
         "cable_ids": network.cable_ids,
         "cable_edges": {
-            "offsets": _pack(_offsets(network.cable_edges)),
-            "edges": _pack(chain.from_iterable(network.cable_edges)),
+            "offsets": pack(_offsets(network.cable_edges)),
+            "edges": pack(chain.from_iterable(network.cable_edges)),
         },
         "segment_ids": network.segment_ids,
         "cables": [
@@ -113,22 +118,22 @@ def network_to_bytes(network: Network) -> bytes:
         "country_sink": network.country_sink,
         "station_cables": network.station_cables,
         "terrestrial_edges": {
-            "edge": _pack(terrestrial[0]),
-            "kind": _pack(terrestrial[1]),
+            "edge": pack(terrestrial[0]),
+            "kind": pack(terrestrial[1]),
             "a": terrestrial[2],
             "b": terrestrial[3],
         },
         "node_station": network.node_station,
-        "transfer_edges": _pack(network.transfer_edges),
+        "transfer_edges": pack(network.transfer_edges),
         "warnings": [[w.kind, w.file, w.record, w.field, w.message] for w in network.warnings],
         "status_overlay": [
             [e.cable_id, e.status, e.since_year, e.reason, list(e.sources), e.note]
             for e in _status_overlay(network).values()
         ],
         "flow": {
-            "tails": _pack(flow.tails),
-            "heads": _pack(flow.heads),
-            "capacity": _pack(flow.capacity),
+            "tails": pack(flow.tails),
+            "heads": pack(flow.heads),
+            "capacity": pack(flow.capacity),
             "span_edge_cable": [[k, v] for k, v in flow.span_edge_cable.items()],
             "station_node": flow.station_node,
             "hub_node": flow.hub_node,
@@ -136,7 +141,7 @@ def network_to_bytes(network: Network) -> bytes:
             "border_edges": flow.border_edges,
         },
     }
-    return orjson.dumps(document)
+    return orjson.dumps(document) + b"\n" + binary.data()
 
 
 def _status_overlay(network: Network) -> dict[str, Any]:
@@ -155,12 +160,52 @@ def _offsets(lists: list[list[int]]) -> list[int]:
     return offsets
 
 
-def _pack(values: Any, typecode: str = "i") -> str:
-    """A numeric column as base64 text of little-endian 32-bit ints (``"d"``: 64-bit floats)."""
-    packed = array(typecode, values)
-    if sys.byteorder == "big":
-        packed.byteswap()
-    return b2a_base64(packed.tobytes(), newline=False).decode("ascii")
+class _Packer:
+    """The binary part being written: numeric columns end to end, little-endian."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def add(self, values: Any, typecode: str = "i") -> list[int]:
+        """Append a column of int32 (``"d"``: float64) values; return ``[start, count]``."""
+        column = array(typecode, values)
+        if sys.byteorder == "big":
+            column.byteswap()
+        where = [self._size, len(column)]
+        self._chunks.append(column.tobytes())
+        self._size += len(self._chunks[-1])
+        return where
+
+    def data(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+class _Binary:
+    """The binary part being read: columns are copied out of it, each checked to lie in it."""
+
+    def __init__(self, data: memoryview) -> None:
+        self._data = data
+
+    def column(self, where: Any, typecode: str = "i") -> array[Any]:
+        """The column stored at ``[start, count]``: every value has its type by construction."""
+        if type(where) is not list or len(where) != 2 or not set(map(type, where)) <= {int}:
+            raise TypeError("expected a packed column [start, count]")
+        start, count = where
+        values = array(typecode)
+        end = start + count * values.itemsize
+        if start < 0 or count < 0 or end > len(self._data):
+            raise ValueError("packed column outside the file")
+        values.frombytes(self._data[start:end])
+        if sys.byteorder == "big":
+            values.byteswap()
+        return values
+
+    def indices(self, where: Any, size: int, what: str) -> list[int]:
+        """A column of indices into something of ``size`` items, as a list."""
+        values = self.column(where).tolist()
+        _check_range(values, size, what)
+        return values
 
 
 def network_from_bytes(payload: bytes) -> Network:
@@ -185,8 +230,10 @@ def network_from_bytes(payload: bytes) -> Network:
 
 
 def _document_network(orjson: Any, payload: bytes) -> Network:
+    split = payload.find(b"\n")  # the JSON document, then the binary columns
+    view = memoryview(payload)
     try:
-        document = orjson.loads(payload)
+        document = orjson.loads(view[:split] if split >= 0 else view)
     except orjson.JSONDecodeError as exc:
         raise StoredNetworkError(f"not JSON: {exc}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -194,12 +241,12 @@ def _document_network(orjson: Any, payload: bytes) -> Network:
     if document.get("version") != FORMAT_VERSION:
         raise StoredNetworkError(f"format version {document.get('version')!r}")
     try:
-        return _network(document)
+        return _network(document, _Binary(view[split + 1 :] if split >= 0 else view[:0]))
     except (KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
         raise StoredNetworkError(f"malformed: {type(exc).__name__}: {exc}") from None
 
 
-def _network(d: dict[str, Any]) -> Network:
+def _network(d: dict[str, Any], binary: _Binary) -> Network:
     import rustworkx as rx
 
     from cablemap.dataset.provenance import provenance_from_dict
@@ -207,18 +254,16 @@ def _network(d: dict[str, Any]) -> Network:
 
     nodes = _strings(d["nodes"])
     e = d["edges"]
-    tail, head, kind, cable, segment = (
-        _unpack(e[k]).tolist() for k in ("tail", "head", "kind", "cable", "segment")
-    )
-    km = _unpack(e["km"], "d").tolist()
+    tail, head = (binary.indices(e[k], len(nodes), "edge end") for k in ("tail", "head"))
+    kind, cable, segment = (binary.column(e[k]).tolist() for k in ("kind", "cable", "segment"))
+    km = binary.column(e["km"], "d").tolist()
     if not len(tail) == len(head) == len(kind) == len(cable) == len(segment) == len(km):
         raise ValueError("edge arrays of different lengths")
     if km and (min(km) < 0 or not math.isfinite(sum(km))):
         raise ValueError("edge lengths not finite and positive")
     graph = rx.PyDiGraph(multigraph=True)
-    graph.add_nodes_from(range(len(nodes)))
-    # rustworkx checks the ends: IndexError (no such node) or OverflowError (negative).
-    graph.add_edges_from(list(zip(tail, head, range(len(tail)), strict=True)))
+    graph.add_nodes_from(range(len(nodes)))  # payload = index, as built
+    graph.extend_from_weighted_edge_list(list(zip(tail, head, range(len(tail)), strict=True)))
     cables = {row[0]: CableInfo(*row) for row in _cable_rows(d["cables"])}
     stations = {row[0]: StationInfo(*row) for row in _station_rows(d["stations"])}
     cable_ids = _strings(d["cable_ids"])
@@ -231,7 +276,7 @@ def _network(d: dict[str, Any]) -> Network:
         edges=Edges(kind, cable, segment, km),
         cable_ids=cable_ids,
         cable_position={c: i for i, c in enumerate(cable_ids)},
-        cable_edges=_cable_edges(d["cable_edges"], len(cable_ids), len(tail)),
+        cable_edges=_cable_edges(d["cable_edges"], binary, len(cable_ids), len(tail)),
         segment_ids=_strings(d["segment_ids"]),
         cables=cables,
         stations=stations,
@@ -239,26 +284,26 @@ def _network(d: dict[str, Any]) -> Network:
         country_source=_int_map(d["country_source"]),
         country_sink=_int_map(d["country_sink"]),
         station_cables=_tuples(d["station_cables"]),
-        terrestrial_edges=_terrestrial(d["terrestrial_edges"], len(tail)),
+        terrestrial_edges=_terrestrial(d["terrestrial_edges"], binary, len(tail)),
         node_station=tuple(_optional_strings(d["node_station"])),
-        transfer_edges=tuple(_indices(d["transfer_edges"], len(tail), "transfer edge")),
+        transfer_edges=tuple(binary.indices(d["transfer_edges"], len(tail), "transfer edge")),
         warnings=_warnings(d["warnings"]),
         status_overlay=_status_entries(d["status_overlay"]),
     )
     if len(network.node_station) != len(nodes):
         raise ValueError("node stations do not match the nodes")
-    network._memo["stored-flow"] = partial(_stored_flow, d["flow"])
+    network._memo["stored-flow"] = partial(_stored_flow, d["flow"], binary)
     return network
 
 
-def _stored_flow(f: Any, network: Network) -> Any:
+def _stored_flow(f: Any, binary: _Binary, network: Network) -> Any:
     """The stored flow network, read and checked when first asked for (resilience).
 
     A flow section of the wrong shape is not used: the flow network is then built from
     the network and its data, as for a network built in this process.
     """
     try:
-        return _flow(f)
+        return _flow(f, binary)
     except (KeyError, TypeError, ValueError, IndexError, OverflowError):
         from cablemap.network.flow import build_flow_network
 
@@ -279,10 +324,10 @@ def _places(p: dict[str, Any]) -> Any:
     )
 
 
-def _cable_edges(c: dict[str, Any], cables: int, edges: int) -> list[list[int]]:
+def _cable_edges(c: dict[str, Any], binary: _Binary, cables: int, edges: int) -> list[list[int]]:
     """Each cable's edges, from the joined edge list and where each cable's part starts."""
-    offsets = _unpack(c["offsets"]).tolist()
-    joined = _indices(c["edges"], edges, "cable edge")
+    offsets = binary.column(c["offsets"]).tolist()
+    joined = binary.indices(c["edges"], edges, "cable edge")
     if len(offsets) != cables + 1 or offsets[0] != 0 or offsets[-1] != len(joined):
         raise ValueError("cable edge offsets do not match the cables")
     if any(a > b for a, b in pairwise(offsets)):
@@ -290,10 +335,12 @@ def _cable_edges(c: dict[str, Any], cables: int, edges: int) -> list[list[int]]:
     return [joined[a:b] for a, b in pairwise(offsets)]
 
 
-def _terrestrial(t: dict[str, Any], edges: int) -> tuple[tuple[int, int, str, str], ...]:
+def _terrestrial(
+    t: dict[str, Any], binary: _Binary, edges: int
+) -> tuple[tuple[int, int, str, str], ...]:
     """``(edge, kind, station, station)`` of every terrestrial edge."""
-    edge = _indices(t["edge"], edges, "terrestrial edge")
-    kind, a, b = _unpack(t["kind"]).tolist(), _strings(t["a"]), _strings(t["b"])
+    edge = binary.indices(t["edge"], edges, "terrestrial edge")
+    kind, a, b = binary.column(t["kind"]).tolist(), _strings(t["a"]), _strings(t["b"])
     if not len(edge) == len(kind) == len(a) == len(b):
         raise ValueError("terrestrial edge columns of different lengths")
     return tuple(zip(edge, kind, a, b, strict=True))
@@ -323,10 +370,10 @@ def _warnings(rows: Any) -> tuple[Any, ...]:
     return tuple(DataWarning(*(_str(x) for x in row)) for row in rows)
 
 
-def _flow(f: dict[str, Any]) -> Any:
+def _flow(f: dict[str, Any], binary: _Binary) -> Any:
     from cablemap.network.flow import FlowNetwork
 
-    tails, heads, capacity = (_unpack(f[k]) for k in ("tails", "heads", "capacity"))
+    tails, heads, capacity = (binary.column(f[k]) for k in ("tails", "heads", "capacity"))
     size = int(f["size"])
     if not len(tails) == len(heads) == len(capacity):
         raise ValueError("flow arrays of different lengths")
@@ -350,34 +397,10 @@ def _str(value: Any) -> str:
     return value
 
 
-def _unpack(text: Any, typecode: str = "i") -> array[Any]:
-    """A column packed by :func:`_pack`: every value has its type by construction."""
-    if type(text) is not str:
-        raise TypeError("expected a packed column")
-    try:
-        raw = a2b_base64(text, strict_mode=True)
-    except Base64Error as exc:
-        raise ValueError(f"packed column: {exc}") from None
-    values = array(typecode)
-    if len(raw) % values.itemsize:
-        raise ValueError("packed column of a partial value")
-    values.frombytes(raw)
-    if sys.byteorder == "big":
-        values.byteswap()
-    return values
-
-
 def _check_range(values: array[int] | list[int], size: int, what: str) -> None:
     """Every value in ``range(size)`` (min and max run faster over a list than an array)."""
     if values and (min(values) < 0 or max(values) >= size):
         raise ValueError(f"{what} out of range")
-
-
-def _indices(text: Any, size: int, what: str) -> list[int]:
-    """A packed column of indices into something of ``size`` items, as a list."""
-    values = _unpack(text).tolist()
-    _check_range(values, size, what)
-    return values
 
 
 # Type checks on whole lists run in C (``map(type, ...)``): a stored network holds about
@@ -436,8 +459,13 @@ def _cable_rows(rows: Any) -> list[tuple[Any, ...]]:
     for column in (rfs, since):
         if not set(map(type, column)) <= {int, _NONE}:
             raise TypeError("expected an integer or null")
-    owner_lists = [tuple(_strings(x)) for x in owners]
-    supplier_lists = [tuple(_strings(x)) for x in suppliers]
+    for column in (owners, suppliers):  # checked whole, in C
+        if not set(map(type, column)) <= {list}:
+            raise TypeError("expected lists of names")
+        if not set(map(type, chain.from_iterable(column))) <= {str}:
+            raise TypeError("expected lists of strings")
+    owner_lists = list(map(tuple, owners))
+    supplier_lists = list(map(tuple, suppliers))
     return list(
         zip(ids, names, rfs, planned, status, since, owner_lists, supplier_lists, strict=True)
     )
@@ -482,4 +510,4 @@ def _tuples(value: Any) -> dict[str, tuple[str, ...]]:
         raise TypeError("expected an object of lists")
     if not set(map(type, chain.from_iterable(value.values()))) <= {str}:
         raise TypeError("expected lists of strings")
-    return {k: tuple(v) for k, v in value.items()}
+    return dict(zip(value, map(tuple, value.values()), strict=True))
