@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from cablemap.dataset.countries import resolve_country
 from cablemap.errors import NoLandingStationError, UnknownPlaceError
 from cablemap.resources import geodata_dir, load_geodata_toml
 
@@ -167,6 +166,8 @@ class PlaceIndex:
         for iso2, name in self.country_names.items():
             if lowered in (iso2.casefold(), name.casefold()):
                 return iso2
+        from cablemap.dataset.countries import resolve_country  # names the data does not use
+
         country = resolve_country(query)
         return country.iso2 if country is not None else None
 
