@@ -473,3 +473,25 @@ def test_a_malformed_flow_section_is_rebuilt_on_first_use(mini_root):
     forged = network_from_bytes(stored.payload())
     forged.parts.loader = lambda: built.parts.get()  # the data it is rebuilt from
     assert forged.flow_network == built.flow_network
+
+
+def test_loading_leaves_objects_the_caller_froze_frozen(mini_root):
+    """The load moves its objects to the oldest GC generation, but never unfreezes others."""
+    import gc
+
+    from cablemap.dataset.load import load_dataset
+    from cablemap.network.graph import build_network
+    from cablemap.network.storage import network_from_bytes, network_to_bytes
+
+    payload = network_to_bytes(build_network(load_dataset(mini_root)))
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        network_from_bytes(payload)
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
+    network = network_from_bytes(payload)
+    assert gc.get_freeze_count() == 0
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(network) in oldest and id(network.stations) in oldest and id(network.places) in oldest

@@ -226,9 +226,11 @@ def network_from_bytes(payload: bytes) -> Network:
         return _document_network(orjson, payload)
     finally:
         # They live as long as the network: moved to the oldest generation (freeze, then
-        # unfreeze), the next young collections do not walk them all again (~3 ms).
-        gc.freeze()
-        gc.unfreeze()
+        # unfreeze), the next young collections do not walk them all again (~3 ms). Not
+        # when the caller froze objects itself: unfreeze would release those too.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if collecting:
             gc.enable()
 
