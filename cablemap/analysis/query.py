@@ -14,7 +14,6 @@ from cablemap.analysis import display
 from cablemap.analysis.clean import annotate, detour
 from cablemap.analysis.cuts import Cuts, resolve_cuts
 from cablemap.analysis.direct import DirectCable, direct_cables
-from cablemap.analysis.resilience import Resilience, analyse_resilience
 from cablemap.analysis.routing import Route, find_routes
 from cablemap.errors import NoRouteError, SamePlaceError, UserError
 from cablemap.network.graph import (
@@ -28,6 +27,7 @@ from cablemap.network.places import Place
 from cablemap.network.terrestrial import BACKHAUL_FACTOR, BACKHAUL_MAX_KM, WATER_ALLOWANCE_KM
 
 if TYPE_CHECKING:
+    from cablemap.analysis.resilience import Resilience
     from cablemap.dataset.provenance import Provenance
     from cablemap.network.graph import Network
     from cablemap.policy.flags import PolicyFlags
@@ -130,7 +130,9 @@ class RouteReport:
             include_planned=self.filters.include_planned,
             include_status=self.filters.include_status,
         )
-        overlay = load_status_overlay()
+        overlay = self.network.status_overlay
+        if overlay is None:
+            overlay = load_status_overlay()
         return [
             {"id": cable_id, "name": self.network.cables[cable_id].name, **entry.as_dict()}
             for cable_id, entry in sorted(overlay.items())
@@ -359,6 +361,8 @@ def _resilience(
     """Resilience figures when asked for (``terrestrial`` is then the --terrestrial mode)."""
     if not terrestrial:
         return None, None
+    from cablemap.analysis.resilience import analyse_resilience  # only when asked for
+
     borders = terrestrial == "borders"
     flow = network.flow_network
     outcome = analyse_resilience(network, flow, start, end, excluded, borders=borders)

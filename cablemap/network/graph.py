@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import rustworkx as rx
 
-from cablemap.network.places import PlaceIndex, city_key, groups
+from cablemap.network.places import PlaceIndex, city_key, groups, place_names
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from cablemap.dataset.provenance import Provenance
     from cablemap.dataset.records import DataWarning
     from cablemap.network.flow import FlowNetwork
+    from cablemap.network.status import CableStatus
     from cablemap.network.tables import Topology
 
 from cablemap.network.calibration import (  # noqa: F401  (re-exported names)
@@ -152,6 +153,10 @@ class Network:
     """Edges from a station to its ports (boarding a cable)."""
     warnings: tuple[DataWarning, ...] = ()
     """Records skipped while reading the data this network was built from."""
+    status_overlay: dict[str, CableStatus] | None = None
+    """The status overlay the cables' statuses came from, by cable id (its reasons and
+    sources are reported with a route; a stored network carries it, so no TOML is parsed
+    to answer a route); ``None``: read ``geodata/status.toml``."""
     parts: DataParts = field(default_factory=lambda: DataParts(), repr=False, compare=False)
     _flags: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Policy flags computed on this network, by policy (kept by :mod:`cablemap.policy.flags`)."""
@@ -226,7 +231,14 @@ class Network:
 
     @cached_property
     def flow_network(self) -> FlowNetwork:
-        """The cable-level flow network for resilience questions (built on first use)."""
+        """The cable-level flow network for resilience questions (built on first use).
+
+        A stored network reads its flow network on first use too (see
+        :mod:`cablemap.network.storage`): a route without ``--resilience`` never needs it.
+        """
+        stored = self._memo.get("stored-flow")
+        if stored is not None:
+            return stored(self)  # type: ignore[no-any-return]
         from cablemap.network.flow import build_flow_network
 
         return build_flow_network(self)
@@ -272,10 +284,10 @@ class Network:
         if cached is not None and cached[0] == excluded_cables:
             return cached[1]  # type: ignore[no-any-return]
         kinds = TERRESTRIAL_MODES[terrestrial]
-        usable = {
+        usable = {  # a station with a cable not excluded (issuperset runs in C: 5x faster)
             station
             for station, cables in self.station_cables.items()
-            if any(cable not in excluded_cables for cable in cables)
+            if not excluded_cables.issuperset(cables)
         }
         served = {self.stations[s].iso2 for s in usable}
         usable |= {
@@ -349,6 +361,7 @@ def build_network(dataset: Dataset, *, topology: Topology | None = None) -> Netw
         The network; build once, query many times.
     """
     from cablemap.network.calibration import length_scales
+    from cablemap.network.status import load_status_overlay
     from cablemap.network.topology import build_topology
 
     topology = topology if topology is not None else build_topology(dataset)
@@ -385,6 +398,7 @@ def build_network(dataset: Dataset, *, topology: Topology | None = None) -> Netw
         node_station=tuple(builder.node_station),
         transfer_edges=tuple(builder.transfer),
         warnings=dataset.warnings,
+        status_overlay=load_status_overlay(),
         parts=DataParts(dataset=dataset, topology=topology),
     )
 
@@ -486,6 +500,7 @@ def _place_index(dataset: Dataset, stations: dict[str, StationInfo]) -> PlaceInd
         country_names=names,
         station_country={s.id: s.iso2 for s in stations.values()},
         stations_by_subdivision=_by_subdivision(stations),
+        everyday_names=place_names(),
         **_by_city(dataset, stations),
     )
 

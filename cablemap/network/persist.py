@@ -40,12 +40,20 @@ if TYPE_CHECKING:
     from cablemap.network.graph import Network
     from cablemap.network.tables import Topology
 
-MAGIC = b"cablemap-network 2 json "
+MAGIC = b"cablemap-network 3 json "
 _PACKAGE = Path(__file__).resolve().parents[1]
 BUILD_PACKAGES = ("dataset", "sources", "network")
 """The packages whose code decides what a built network holds (every module in them)."""
-BUILD_GEODATA = ("countries.toml", "areas.toml", "status.toml", "groups.toml", "land")
-"""Curated files under ``geodata/`` that decide what a built network holds."""
+BUILD_GEODATA = (
+    "countries.toml",
+    "areas.toml",
+    "status.toml",
+    "groups.toml",
+    "place-names.toml",
+    "land",
+)
+"""Curated files under ``geodata/`` that decide what a built network holds (the status
+overlay and the place names are stored in it)."""
 
 
 @cache

@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from cablemap.dataset.countries import resolve_country
 from cablemap.errors import NoLandingStationError, UnknownPlaceError
 from cablemap.resources import geodata_dir, load_geodata_toml
 
@@ -85,6 +84,10 @@ class PlaceIndex:
     stations_by_city: dict[str, tuple[str, ...]] = field(default_factory=dict)
     city_names: dict[str, str] = field(default_factory=dict)
     """Lower-cased city name -> the city as the data writes it."""
+    everyday_names: dict[str, str] | None = None
+    """Lower-cased everyday name -> ISO code, as :func:`place_names` read it when the
+    network was built (a stored network carries it, so no TOML is parsed to answer a
+    route); ``None``: read ``geodata/place-names.toml``."""
 
     def resolve(self, text: str) -> Place:
         """Resolve what the user typed.
@@ -102,7 +105,7 @@ class PlaceIndex:
         if query in self.station_country:
             iso2 = self.station_country[query]
             return Place(iso2, self.country_names[iso2], (query,), station=query)
-        code = place_names().get(query.casefold(), query)
+        code = self._everyday_names().get(query.casefold(), query)
         subdivision = code.upper()
         if subdivision in self.stations_by_subdivision:
             return Place(
@@ -118,6 +121,9 @@ class PlaceIndex:
         if group is not None:
             return self._group(*group)
         return self._city(query)
+
+    def _everyday_names(self) -> dict[str, str]:
+        return self.everyday_names if self.everyday_names is not None else place_names()
 
     def _country(self, iso2: str) -> Place:
         if iso2 not in self.stations_by_country:
@@ -160,12 +166,14 @@ class PlaceIndex:
         for iso2, name in self.country_names.items():
             if lowered in (iso2.casefold(), name.casefold()):
                 return iso2
+        from cablemap.dataset.countries import resolve_country  # names the data does not use
+
         country = resolve_country(query)
         return country.iso2 if country is not None else None
 
     def _unknown_message(self, query: str) -> str:
         names = [*self.country_names.values(), *self.city_names.values()]
-        names += [name for _, name, _ in groups().values()] + list(place_names())
+        names += [name for _, name, _ in groups().values()] + list(self._everyday_names())
         lowered = {name.casefold(): name for name in names}
         import difflib  # only for suggestions after a miss
 
