@@ -19,7 +19,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm, to_rgba
 
 from cablemap.errors import UserError
-from cablemap.render.static.frame import draw_basemap, draw_graticule, fit_extent, new_figure
+from cablemap.render.static.frame import draw_basemap, draw_graticule, fit_world, new_figure
 from cablemap.render.static.labels import plain_text
 from cablemap.render.static.projection import in_view, world_centre, wrap_into
 from cablemap.render.static.shapes import line_arrays
@@ -79,14 +79,7 @@ def criticality_figure(network: Network, summaries: pd.DataFrame, *, title: str 
     subtitle = _subtitle(chosen)
     with plain_text():
         fig, ax = new_figure(title)
-        fit_extent(
-            ax,
-            np.array([centre - 180, centre + 180]),
-            np.array([-90, 90]),
-            centre,
-            margin=0.0,
-            min_span=0.0,
-        )
+        fit_world(ax, centre)
         draw_graticule(ax)
         draw_basemap(ax, centre)
         _draw_lines(ax, geometries, seg_score, norm, centre)
