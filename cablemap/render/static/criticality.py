@@ -95,9 +95,9 @@ def _top(norm: LogNorm) -> float:
 
 def _colour_key(fig: Figure, ax: Axes, norm: LogNorm) -> None:
     """A horizontal colour bar inside the map, lower left (over the Southern Ocean)."""
-    inset = ax.inset_axes((0.03, 0.07, 0.28, 0.022), zorder=10)
+    inset = ax.inset_axes((0.03, 0.07, 0.2, 0.022), zorder=10)  # clear of Chile
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=COLOURS), cax=inset, orientation="horizontal")
-    bar.set_label("country pairs disconnected or degraded (log scale)", fontsize=5.5, labelpad=1.5)
+    bar.set_label("pairs disconnected or degraded (log)", fontsize=5.5, labelpad=1.5)
     bar.ax.tick_params(labelsize=5, length=1.5, width=0.4, pad=1)
     bar.outline.set_linewidth(0.3)
 
