@@ -191,3 +191,38 @@ def test_data_overlay_add_list_remove_and_licences(isolated_cache):
     assert missing.stderr.startswith("cablemap: error: overlay 'nope': no such file")
     cable = run("cable", "alpha-pacific", "--format", "json", cache=isolated_cache, env=env)
     assert not any(o["name"] == "China Mobile" for o in json.loads(cable.stdout)["owners"])
+
+
+def test_images_name_the_overlays_licences_and_keep_their_sources_in_the_metadata(
+    isolated_cache, tmp_path
+):
+    """A route image and a risk image drawn with an overlay say its licences on the image
+    (the corner attribution) and keep its whole attribution, sources included, in the
+    file's metadata; without the overlay they do not."""
+    from PIL import Image
+
+    route_png, risk_svg, plain_png = tmp_path / "r.png", tmp_path / "w.svg", tmp_path / "p.png"
+    made = _mini("route", "TW", "PH", "--image", str(route_png), cache=isolated_cache)
+    assert made.returncode == 0, made.stderr
+    made = _mini(
+        "map",
+        "--policy",
+        "clean-network-2020",
+        "-o",
+        str(tmp_path / "w.html"),
+        "--image",
+        str(risk_svg),
+        cache=isolated_cache,
+    )
+    assert made.returncode == 0, made.stderr
+    rights = Image.open(route_png).text["Copyright"]
+    assert "Overlay mini (" in rights and "Example News" in rights
+    assert "CC-BY-4.0, CC0-1.0, public-domain" in rights
+    svg = risk_svg.read_text()
+    assert "Overlay mini (CC-BY-4.0, CC0-1.0, public-domain). Basemap" in svg  # the corner
+    assert "Example News" in svg  # the metadata's Rights
+    plain = run(
+        "--data", str(MINI_V3), "route", "JP", "US", "--image", str(plain_png), cache=isolated_cache
+    )
+    assert plain.returncode == 0, plain.stderr
+    assert "overlay" not in Image.open(plain_png).text["Copyright"].lower()

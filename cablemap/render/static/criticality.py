@@ -85,7 +85,7 @@ def criticality_figure(network: Network, summaries: pd.DataFrame, *, title: str 
         _draw_lines(ax, geometries, seg_score, norm, centre)
         _draw_stations(ax, network, stations, norm, centre)
         _colour_key(fig, ax, norm)
-        decorate(fig, title, subtitle, data_note(network))
+        decorate(fig, title, subtitle, data_note(network), network)
     return fig
 
 

@@ -141,7 +141,7 @@ def risk_figure(
         _place_risk_legend(fig, ax, handles, exposures, np.column_stack([xs, ys]), lines)
         if not world:
             _label_exposed(fig, ax, exposures, xs, ys)
-        decorate(fig, title, subtitle, data_note(network))
+        decorate(fig, title, subtitle, data_note(network), network)
     return fig
 
 

@@ -107,7 +107,7 @@ def route_figure(report: RouteReport, network: Network) -> Figure:
         for artist in (ax.get_legend(), *markers):
             labeller.block(artist)
         _label_route_stations(labeller, network, stations, xs, ys)
-        decorate(fig, title, route_subtitle(report, routes), data_note(network))
+        decorate(fig, title, route_subtitle(report, routes), data_note(network), network)
     return fig
 
 

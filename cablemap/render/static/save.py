@@ -18,15 +18,20 @@ IMAGE_FORMATS = {".png": "png", ".svg": "svg"}
 """File suffixes :func:`save_figure` writes, and their matplotlib formats."""
 
 _DESCRIPTIONS: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
+_RIGHTS: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
 
 
-def describe_figure(fig: Figure, text: str) -> None:
+def describe_figure(fig: Figure, text: str, rights: str | None = None) -> None:
     """Keep ``text`` (the data's provenance) for the image's metadata (``Description``).
 
     The caption under the map may be set smaller or cut short to fit; the metadata keeps
-    the whole text, so the file itself still says where its data came from.
+    the whole text, so the file itself still says where its data came from. ``rights``,
+    if given, replaces the default attribution in the metadata (``Copyright``/``Rights``):
+    the data's own, with its overlays.
     """
     _DESCRIPTIONS[fig] = " ".join(text.split())
+    if rights is not None:
+        _RIGHTS[fig] = " ".join(rights.split())
 
 
 def save_figure(fig: Figure, path: str | Path, *, compact: bool = False) -> Path:
@@ -174,7 +179,7 @@ def _palette_png(rendered_png: Any, metadata: dict[str, str | None]) -> bytes:
 def _metadata(fig: Figure, image_format: str) -> dict[str, str | None]:
     from cablemap import __version__
 
-    rights = f"{ATTRIBUTION}. {BASEMAP_ATTRIBUTION}."
+    rights = _RIGHTS.get(fig, f"{ATTRIBUTION}. {BASEMAP_ATTRIBUTION}.")
     title = str(fig.get_label())
     description = _DESCRIPTIONS.get(fig)
     if image_format == "png":
