@@ -78,7 +78,7 @@ def _sections(parts: ReportParts) -> _Sections:
     policy = main.policy
     title = f"Routes from {main.origin.name} to {main.destination.name}"
     if policy:
-        title += f" under {policy.name} {policy.date_label}"
+        title += f" under {policy.label}"
     table = parts.network.dataset.cables
     parties = {
         cable_id: (_parties(owners, parts.registry), _parties(suppliers, parts.registry))

@@ -148,7 +148,7 @@ def _risk_cables(
             kind += 4
         items.append([kind, number, tooltips[cable_id], encoded])
     items.sort(key=lambda item: (item[0] in (1, 3, 5), item[0]))  # flagged and cut on top
-    policy = f"{flags.policy.name} {flags.policy.date_label}" if flags is not None else None
+    policy = flags.policy.label if flags is not None else None
     texts = [
         _segment_popup(rows[c], flags.cables.get(c, ()) if flags else (), found, policy)
         for (c, _), (_, found) in popups.items()
@@ -209,7 +209,7 @@ def _risk_legend(
 ) -> str:
     risky = sum(1 for e in exposures if e.risky)
     title = (
-        f"{flags.policy.name} {flags.policy.date_label}: {where}"
+        f"{flags.policy.label}: {where}"
         if flags is not None
         else f"No policy: {where}"
     )
