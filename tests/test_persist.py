@@ -10,6 +10,7 @@ from array import array
 from dataclasses import replace
 
 import pytest
+from conftest import FIXTURES
 
 from cablemap.analysis.query import trace_routes
 from cablemap.fetch import import_snapshot
@@ -127,6 +128,7 @@ def test_route_json_imports_no_heavy_library(open_root, isolated_cache):
     unneeded = {"tomllib", "cablemap.analysis.resilience", "cablemap.network.flow"}
     unneeded |= {"cablemap.dataset.load", "cablemap.network.topology", "cablemap.policy.rules"}
     unneeded |= {"cablemap.dataset.countries"}  # only for names the data does not use
+    unneeded |= {"cablemap.dataset.overlay.store"}  # only when an overlay is given or stored
     assert not unneeded & modules, unneeded & modules
     assert "cablemap.network.storage" in modules  # the answer came from the stored network
 
@@ -494,3 +496,17 @@ def test_loading_leaves_objects_the_caller_froze_frozen(mini_root):
     assert gc.get_freeze_count() == 0
     oldest = {id(o) for o in gc.get_objects(generation=2)}
     assert id(network) in oldest and id(network.stations) in oldest and id(network.places) in oldest
+
+
+def test_a_stored_overlay_keys_the_network_file_and_none_leaves_it_plain(stored):
+    """The network's file name follows the overlays in use, stored ones included, and is
+    plain with none (the fast path that does not import the overlay reader)."""
+    from cablemap.dataset.locate import locate_data
+    from cablemap.dataset.overlay.store import add_overlay, remove_overlay
+
+    location = locate_data(None, settings=stored)
+    assert "-overlays-" not in persist.network_file(location, stored).name
+    overlay = add_overlay(stored, str(FIXTURES / "overlays" / "mini.toml"))
+    assert "-overlays-" in persist.network_file(location, stored).name
+    remove_overlay(stored, overlay.id)
+    assert "-overlays-" not in persist.network_file(location, stored).name

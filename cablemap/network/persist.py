@@ -91,13 +91,30 @@ def _pycountry_tables() -> str:
 
 def network_file(location: DataLocation, settings: Settings) -> Path:
     """Where the built network for this data, these overlays and this code is stored."""
-    from cablemap.dataset.overlay.store import load_overlays, overlays_key
-
-    overlays = overlays_key(load_overlays(settings))  # their content, not their paths
+    overlays = _overlays_key(settings)
     name = f"network-{code_hash()}{f'-overlays-{overlays}' if overlays else ''}.json"
     if location.snapshot_dir is not None:
         return location.snapshot_dir.parent / name
     return settings.cache_dir / "networks" / f"direct-{_direct_key(location.direct)}-{name}"
+
+
+def _overlays_key(settings: Settings) -> str | None:
+    """The overlays' content key, or ``None`` when none is given or stored.
+
+    The common case (no ``--overlay``, no stored overlay: the store's folder absent or
+    empty) is decided from one directory listing, without importing the overlay reader
+    (~30 ms on the route path).
+    """
+    store = settings.cache_dir / "overlays"  # overlay.store.STORE_DIR (a test checks)
+    try:
+        nothing_stored = not any(store.iterdir())
+    except OSError:  # absent, or not a directory: the store reports what is wrong
+        nothing_stored = not store.exists()
+    if not settings.overlays and nothing_stored:
+        return None
+    from cablemap.dataset.overlay.store import load_overlays, overlays_key
+
+    return overlays_key(load_overlays(settings))  # their content, not their paths
 
 
 def load_or_build_network(
