@@ -128,7 +128,7 @@ def test_route_json_imports_no_heavy_library(open_root, isolated_cache):
     unneeded = {"tomllib", "cablemap.analysis.resilience", "cablemap.network.flow"}
     unneeded |= {"cablemap.dataset.load", "cablemap.network.topology", "cablemap.policy.rules"}
     unneeded |= {"cablemap.dataset.countries"}  # only for names the data does not use
-    unneeded |= {"cablemap.dataset.overlay.store"}  # only when an overlay is given or stored
+    unneeded |= {"cablemap.dataset.overlay.store", "cablemap.dataset.overlay.model"}  # overlays
     assert not unneeded & modules, unneeded & modules
     assert "cablemap.network.storage" in modules  # the answer came from the stored network
 

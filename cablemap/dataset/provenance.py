@@ -175,8 +175,10 @@ def provenance_from_dict(data: Any) -> Provenance:
     notes = data.get("overlays", [])
     if not isinstance(notes, list):
         raise ValueError("provenance overlays must be a list")
-    from cablemap.dataset.overlay.model import note_from_dict
-
     source, as_of, as_of_rule, snapshot, attribution = values
-    overlays = tuple(note_from_dict(n) for n in notes)
+    overlays: tuple[OverlayNote, ...] = ()
+    if notes:  # the overlay model (~10 ms to import) only when there are overlays
+        from cablemap.dataset.overlay.model import note_from_dict
+
+        overlays = tuple(note_from_dict(n) for n in notes)
     return Provenance(source, as_of, as_of_rule, snapshot, attribution, overlays)
