@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cablemap.dataset.overlay.fields import (
+    NAME_LISTS,
     SLUG,
     check_licence,
     check_source,
@@ -43,12 +44,7 @@ FIELDS = {
         "links",
     },
     "change-cable": {
-        "owners",
-        "add_owners",
-        "remove_owners",
-        "suppliers",
-        "add_suppliers",
-        "remove_suppliers",
+        *NAME_LISTS,  # owners, suppliers: replaced, added to or removed from
         "status",
         "rfs",
         "length_km",
