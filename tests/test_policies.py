@@ -345,3 +345,24 @@ def test_rule_not_a_table_and_not_utf8(use_test_registry, tmp_path):
     path.write_bytes(b'\xff\xfeid = "p"')
     with pytest.raises(PolicyError, match="not UTF-8"):
         load_policy(str(path))
+
+
+def test_flags_kept_with_a_network_are_bounded_and_the_recent_ones_reused(mini_root):
+    """A server asked about many policy dates keeps at most FLAGS_KEPT flag sets, the
+    most recently used: asking again for a kept date returns the same object, an evicted
+    one is computed afresh (and equal)."""
+    from cablemap import build_network, load_dataset
+    from cablemap.policy.flags import FLAGS_KEPT, policy_flags
+
+    network = build_network(load_dataset(mini_root))
+    days = [f"2026-01-{day:02d}" for day in range(1, FLAGS_KEPT + 5)]
+    first = policy_flags(network, load_policy("clean-network-2020", as_of=days[0]))
+    kept = {}
+    for day in days[1:]:
+        kept[day] = policy_flags(network, load_policy("clean-network-2020", as_of=day))
+        assert len(network._flags) <= FLAGS_KEPT
+    assert len(network._flags) == FLAGS_KEPT
+    last = days[-1]
+    assert policy_flags(network, load_policy("clean-network-2020", as_of=last)) is kept[last]
+    again = policy_flags(network, load_policy("clean-network-2020", as_of=days[0]))
+    assert again is not first and again.cables == first.cables  # evicted, then recomputed

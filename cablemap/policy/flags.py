@@ -278,6 +278,11 @@ def _moved(flag: Flag, subject: str) -> Flag:
 __all__ = ["Flag", "PolicyFlags", "Rule", "apply_policy"]
 
 
+FLAGS_KEPT = 16
+"""Policy flags kept with a network, one per (policy, file, date); the least recently
+used go first (the web app answers for any date a user asks)."""
+
+
 def policy_flags(network: Network, policy: Policy) -> PolicyFlags:
     """The flags ``policy`` puts on a network's data, computed once per policy and network.
 
@@ -291,10 +296,14 @@ def policy_flags(network: Network, policy: Policy) -> PolicyFlags:
     Returns
     -------
     PolicyFlags
-        The flags on cables, segments and stations (kept with the network for reuse).
+        The flags on cables, segments and stations (kept with the network for reuse, the
+        :data:`FLAGS_KEPT` most recently used).
     """
     key = f"{policy.id}@{policy.path}@{policy.as_of.isoformat()}"
-    cached = network._flags.get(key)
+    cached = network._flags.pop(key, None)
     if cached is None:
-        cached = network._flags[key] = apply_policy(policy, network.dataset, network.topology)
+        cached = apply_policy(policy, network.dataset, network.topology)
+    network._flags[key] = cached  # the most recently used last
+    while len(network._flags) > FLAGS_KEPT:  # a server asked about many dates stays bounded
+        del network._flags[next(iter(network._flags))]
     return cached
