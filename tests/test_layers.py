@@ -13,7 +13,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cablemap"
 
-BASE = {"errors", "config", "resources", "files", "sanitize"}
+BASE = {"errors", "config", "resources", "files", "sanitize", "citation"}
 """Modules every layer may import."""
 
 LAYERS = {

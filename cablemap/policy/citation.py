@@ -1,28 +1,11 @@
-"""A public document a policy fact rests on: a rule's citation or a stake's source."""
+"""A public document a policy fact rests on (the class lives in :mod:`cablemap.citation`).
+
+Kept here so that policy code imports it from its own layer; overlays (the dataset
+layer) use the same class for their records' sources.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from cablemap.citation import Citation
 
-
-@dataclass(frozen=True)
-class Citation:
-    """The document a rule rests on (a stake's source is one too: ``StakeSource``)."""
-
-    title: str
-    publisher: str
-    date: str
-    url: str
-    note: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        """The JSON form."""
-        out = {"title": self.title, "publisher": self.publisher, "date": self.date, "url": self.url}
-        if self.note:
-            out["note"] = self.note
-        return out
-
-    def short(self) -> str:
-        """One line: publisher, title, date, URL."""
-        who = f"{self.publisher}, " if self.publisher else ""
-        return f"{who}{self.title} ({self.date}) {self.url}"
+__all__ = ["Citation"]

@@ -5,28 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cablemap.citation import Citation
+
 KINDS = ("add-cable", "change-cable", "add-station", "retire-cable")
 """What one record can do."""
 
 
 @dataclass(frozen=True)
-class Source:
-    """Where a record's facts come from: a public document with its date."""
+class Source(Citation):
+    """Where a record's facts come from: a public document with its date.
 
-    title: str
-    publisher: str
-    date: str
-    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``: when the source was published."""
-    url: str
-
-    def as_dict(self) -> dict[str, str]:
-        """The JSON form."""
-        return {
-            "title": self.title,
-            "publisher": self.publisher,
-            "date": self.date,
-            "url": self.url,
-        }
+    The fields and JSON form of every citation (:class:`cablemap.citation.Citation`);
+    ``date`` is ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``, when the source was published.
+    """
 
     def short(self) -> str:
         """``publisher, "title", date, url``, for one line of text."""

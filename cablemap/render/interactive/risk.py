@@ -208,11 +208,7 @@ def _risk_legend(
     planned: bool = False,
 ) -> str:
     risky = sum(1 for e in exposures if e.risky)
-    title = (
-        f"{flags.policy.label}: {where}"
-        if flags is not None
-        else f"No policy: {where}"
-    )
+    title = f"{flags.policy.label}: {where}" if flags is not None else f"No policy: {where}"
     entries = [
         ("Flagged segment (policy)", style.FLAGGED, "solid"),
         ("Segment with no flag", style.CLEAN, "solid"),
